@@ -1,0 +1,5 @@
+import { createBackground } from '../src/background';
+
+export default defineBackground(() => {
+  createBackground();
+});

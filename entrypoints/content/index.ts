@@ -1,0 +1,10 @@
+import { startRefLens } from '../../src/content/main';
+import { contentScriptMatches } from '../../src/sites/hosts';
+
+export default defineContentScript({
+  matches: contentScriptMatches(),
+  runAt: 'document_idle',
+  main() {
+    startRefLens(document, new URL(location.href));
+  },
+});

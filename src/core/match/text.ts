@@ -1,0 +1,93 @@
+/** String preparation shared by query building and validation. Pure, no DOM. */
+
+// Letters that NFKD does not decompose into ASCII + combining mark.
+const SPECIAL_LETTERS: Record<string, string> = {
+  ø: 'o', Ø: 'o', ß: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ł: 'l', Ł: 'l', đ: 'd', Đ: 'd', ð: 'd', þ: 'th',
+  ı: 'i', ĸ: 'k',
+};
+const SPECIAL_RE = /[øØßæÆœŒłŁđĐðþıĸ]/g;
+
+/** Lower case, diacritics folded (é→e, ø→o), everything else kept. */
+export function foldText(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(SPECIAL_RE, (c) => SPECIAL_LETTERS[c] ?? c)
+    .toLowerCase();
+}
+
+/** Folded, non-alphanumerics collapsed to single spaces, trimmed. */
+export function normalizeText(s: string): string {
+  return foldText(s)
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+const DOI_RE = /(?:https?:\/\/(?:dx\.)?doi\.org\/|\bdoi:?\s*)?(?<!\d)10\.\d{4,9}\/[-._;()/:<>a-zA-Z0-9]+/gi;
+const ARXIV_RE = /(?:https?:\/\/arxiv\.org\/(?:abs|pdf)\/|(?<![a-zA-Z0-9])arxiv:\s*)(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?/gi;
+const PMID_RE = /\b(?:PMID|PMCID|PubMed(?:\s+ID)?)\s*:?\s*(?:PMC)?\d+/gi;
+const URL_RE = /\bhttps?:\/\/\S+/gi;
+const BRACKETED_RE = /\[[^[\]]*\]/g;
+// "(1) ", "[12] ", "3. " and the AIP habit of gluing the label to the first name ("1H.B. Bull").
+const LEADING_LABEL_RE = /^\s*(?:\(\d{1,4}\)|\d{1,4}[.)](?=\s)|\d{1,3}(?=[A-Z][^\d]))\s*/;
+
+/**
+ * Removes what must not be scored as bibliographic numbers: DOIs, arXiv ids, PubMed ids, URLs, [...] groups
+ * (reference labels, "[PubMed]" link text, "[German]") and a leading list label.
+ */
+export function stripNonBibliographic(s: string): string {
+  return s
+    .replace(DOI_RE, ' ')
+    .replace(ARXIV_RE, ' ')
+    .replace(PMID_RE, ' ')
+    .replace(URL_RE, ' ')
+    .replace(BRACKETED_RE, ' ')
+    .replace(LEADING_LABEL_RE, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * The string to send as a bibliographic search query: identifiers and link text removed, PDF hyphenation
+ * ("Endo-\nscopic") rejoined. Numbers stay: they help ranking.
+ */
+export function searchQueryText(refString: string): string {
+  return stripNonBibliographic(refString.replace(/(\p{Ll})-\s*\n\s*(\p{Ll})/gu, '$1$2'));
+}
+
+const DASHES = '\\u002D\\u00AD\\u2010\\u2011\\u2012\\u2013\\u2014\\u2015\\u207B\\u208B\\u2212';
+const RANGE_RE = new RegExp(`(?<![\\d.])(\\d+)\\s?[${DASHES}]\\s?(\\d+)(?![\\d.])`, 'g');
+
+/** Completes abbreviated last pages ("1425-37" → "1425-1437") and unifies dashes in numeric ranges. */
+export function expandPageRanges(s: string): string {
+  return s.replace(RANGE_RE, (_m, first: string, last: string) => {
+    if (first.length > last.length && Number(first.slice(first.length - last.length)) <= Number(last)) {
+      return `${first}-${first.slice(0, first.length - last.length)}${last}`;
+    }
+    return `${first}-${last}`;
+  });
+}
+
+/** Every maximal digit run, in order. */
+export function numbersIn(s: string): string[] {
+  return s.match(/\d+/g) ?? [];
+}
+
+/** Number strings compared without leading zeros ("05" == "5"). */
+export function canonicalNumber(n: string): string {
+  const t = n.replace(/^0+(?=\d)/, '');
+  return t;
+}
+
+const STOP_WORDS = new Set([
+  'a', 'an', 'and', 'the', 'of', 'in', 'on', 'for', 'to', 'at', 'by', 'with', 'from', 'de', 'der', 'die', 'und',
+  'la', 'le', 'les', 'des', 'du', 'et', 'al', 'el', 'en', 'y', 'e', 'i', 'da', 'do', 'di', 'von', 'van', 'ed', 'eds',
+  'vol', 'pp', 'p', 'no', 'n', 'pag', 'journal', 'j',
+]);
+
+/** Content words (folded, ≥ 3 letters, not stop words), for word-overlap features. */
+export function contentWords(s: string): string[] {
+  return normalizeText(s)
+    .split(' ')
+    .filter((w) => w.length >= 3 && !/^\d+$/.test(w) && !STOP_WORDS.has(w));
+}

@@ -1,0 +1,408 @@
+/**
+ * End-to-end harness: one local port that serves publisher fixture pages (http and https) under their real
+ * hostnames, with a pluggable handler for the scholarly web-service hosts, and Chromium with the built
+ * extension loaded whose every hostname resolves to that port.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { generate } from 'selfsigned';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const PAGES_DIR = join(REPO_ROOT, 'tests/fixtures/pages');
+export const PAGES_MANIFEST = join(PAGES_DIR, 'manifest.json');
+export const EXTENSION_DIR = join(REPO_ROOT, '.output/chrome-mv3');
+
+/** Hosts of the web services the background talks to; requests to them go to the mounted API handler. */
+export const API_HOSTS = [
+  'api.crossref.org',
+  'eutils.ncbi.nlm.nih.gov',
+  'pmc.ncbi.nlm.nih.gov',
+  'www.ncbi.nlm.nih.gov',
+  'www.ebi.ac.uk',
+  'api.openalex.org',
+  'api.unpaywall.org',
+] as const;
+
+/** A fixture page served at its real URL. `file` is relative to tests/fixtures/pages (or absolute). */
+export interface PageRoute {
+  url: string;
+  file: string;
+  contentType?: string;
+}
+
+/** Node's plain request handler shape, so any http handler (e.g. the fake services) can be mounted. */
+export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+
+export interface LoggedRequest {
+  scheme: 'http' | 'https';
+  method: string;
+  host: string;
+  /** Path including the query string, as sent. */
+  path: string;
+  referer?: string;
+  /** Request body as text (only for requests that carry one). */
+  body?: string;
+  status?: number;
+  time: number;
+}
+
+export interface TestServer {
+  port: number;
+  /** Every request received, in arrival order. */
+  requests: LoggedRequest[];
+  /** Plug in (or replace, or with undefined remove) the handler for the API hosts. */
+  mountApi(handler: RequestHandler | undefined): void;
+  /** Serve an extra page or replace one. */
+  addRoute(route: PageRoute): void;
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  /** Page routes; defaults to the entries of tests/fixtures/pages/manifest.json. */
+  routes?: PageRoute[];
+  /** Handler for API_HOSTS (and any host listed in apiHosts). */
+  apiHandler?: RequestHandler;
+  apiHosts?: readonly string[];
+  /** Print each request to stderr (also enabled by env E2E_LOG_REQUESTS=1). */
+  verbose?: boolean;
+}
+
+export function loadManifest(path = PAGES_MANIFEST): PageRoute[] {
+  const entries = JSON.parse(readFileSync(path, 'utf8')) as PageRoute[];
+  // Colleagues add fixture folders concurrently; a missing file must not break the other routes.
+  return entries.filter((e) => existsSync(resolve(PAGES_DIR, e.file)));
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+};
+
+/** host + decoded pathname: browsers may or may not percent-encode characters like "(" in paths. */
+function routeKey(host: string, pathname: string): string {
+  let path = pathname;
+  try {
+    path = decodeURIComponent(pathname);
+  } catch {
+    // keep the raw path when it is not valid percent-encoding
+  }
+  return `${host.toLowerCase()}${path}`;
+}
+
+let certificate: Promise<{ key: string; cert: string }> | undefined;
+
+/** One self-signed certificate per process, naming every host the tests use (Chromium ignores errors anyway). */
+function testCertificate(hosts: string[]): Promise<{ key: string; cert: string }> {
+  certificate ??= generate([{ name: 'commonName', value: 'reflens-e2e.test' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          ...[...new Set(hosts)].map((value) => ({ type: 2 as const, value })),
+          { type: 2 as const, value: 'localhost' },
+          { type: 7 as const, ip: '127.0.0.1' },
+        ],
+      },
+    ],
+  }).then((pems) => ({ key: pems.private, cert: pems.cert }));
+  return certificate;
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
+  const routes = new Map<string, PageRoute>();
+  const addRoute = (route: PageRoute): void => {
+    const u = new URL(route.url);
+    routes.set(routeKey(u.host, u.pathname), route);
+  };
+  for (const r of options.routes ?? loadManifest()) addRoute(r);
+
+  const apiHosts = new Set(options.apiHosts ?? API_HOSTS);
+  let apiHandler = options.apiHandler;
+  const verbose = options.verbose ?? process.env.E2E_LOG_REQUESTS === '1';
+  const requests: LoggedRequest[] = [];
+
+  const handle = (scheme: 'http' | 'https') => async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const path = req.url ?? '/';
+    const entry: LoggedRequest = { scheme, method: req.method ?? 'GET', host, path, time: Date.now() };
+    if (typeof req.headers.referer === 'string') entry.referer = req.headers.referer;
+    requests.push(entry);
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+      if (verbose) process.stderr.write(`[e2e-server] ${entry.method} ${scheme}://${host}${path} -> ${res.statusCode}\n`);
+    });
+
+    if (apiHosts.has(host)) {
+      if (!apiHandler) return notFound(res, 'no API handler mounted');
+      // The body is captured for the log by listening alongside the handler, which may read it too.
+      if (entry.method !== 'GET' && entry.method !== 'HEAD') {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => (entry.body = Buffer.concat(chunks).toString('utf8')));
+      }
+      try {
+        await apiHandler(req, res);
+      } catch (err) {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`handler failed: ${String(err)}`);
+      }
+      return;
+    }
+
+    const pathname = new URL(path, 'http://x').pathname;
+    const route = routes.get(routeKey(host, pathname));
+    if (!route) return notFound(res, 'unknown host or path');
+    try {
+      const body = await readFile(resolve(PAGES_DIR, route.file));
+      res.writeHead(200, {
+        'content-type': route.contentType ?? CONTENT_TYPES[extname(route.file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch (err) {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(err));
+    }
+  };
+
+  const hostsForCert = [...apiHosts, ...[...routes.values()].map((r) => new URL(r.url).hostname)];
+  const { key, cert } = await testCertificate(hostsForCert);
+  const httpServer = http.createServer(handle('http'));
+  const httpsServer = https.createServer({ key, cert }, handle('https'));
+  const sockets = new Set<net.Socket>();
+
+  // One port for both schemes: a TLS connection starts with a handshake record (first byte 0x16).
+  const front = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      (first[0] === 0x16 ? httpsServer : httpServer).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  await new Promise<void>((ok, fail) => {
+    front.once('error', fail);
+    front.listen(0, '127.0.0.1', () => ok());
+  });
+  const port = (front.address() as net.AddressInfo).port;
+
+  return {
+    port,
+    requests,
+    mountApi: (handler) => {
+      apiHandler = handler;
+    },
+    addRoute,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      httpServer.closeAllConnections();
+      httpsServer.closeAllConnections();
+      await new Promise<void>((ok) => front.close(() => ok()));
+    },
+  };
+}
+
+function notFound(res: http.ServerResponse, why: string): void {
+  res.writeHead(404, { 'content-type': 'text/plain' });
+  res.end(`404: ${why}`);
+}
+
+export interface PageDiagnostics {
+  /** Uncaught exceptions in the page. */
+  pageErrors: string[];
+  /** console.error messages, minus the browser's own "Failed to load resource" lines for absent page assets. */
+  consoleErrors: string[];
+}
+
+export interface LaunchedBrowser {
+  context: BrowserContext;
+  serviceWorker: Worker;
+  /** console.error messages from the extension's service worker. */
+  serviceWorkerErrors: string[];
+  extensionId: string;
+  openPage(url: string): Promise<Page>;
+  diagnostics(page: Page): PageDiagnostics;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  extensionPath?: string;
+  port: number;
+  /** Headed only when asked (HEADED=1 or true) and a display exists. */
+  headed?: boolean;
+}
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+}
+
+export async function launchBrowser(options: LaunchOptions): Promise<LaunchedBrowser> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'reflens-e2e-profile-'));
+  const headed = (options.headed ?? process.env.HEADED === '1') && Boolean(process.env.DISPLAY);
+  const ext = options.extensionPath;
+  const args = [
+    ...(headed ? [] : ['--headless=new']),
+    '--no-sandbox',
+    ...(ext ? [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : []),
+    // Every hostname, any port, goes to the local server; localhost stays itself for Playwright's own use.
+    `--host-resolver-rules=MAP * 127.0.0.1:${options.port}, EXCLUDE localhost`,
+    '--ignore-certificate-errors',
+    // Fault tests answer 5xx on purpose; without this Chromium backs off the extension's later requests.
+    '--disable-extensions-http-throttling',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ];
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless: !headed,
+    args,
+    // Playwright's default flags include --disable-extensions; extensions are the point here.
+    ignoreDefaultArgs: ['--disable-extensions'],
+    viewport: { width: 1280, height: 900 },
+  });
+
+  const diag = new Map<Page, PageDiagnostics>();
+  const watch = (page: Page): void => {
+    if (diag.has(page)) return;
+    const d: PageDiagnostics = { pageErrors: [], consoleErrors: [] };
+    diag.set(page, d);
+    page.on('pageerror', (err) => d.pageErrors.push(`${err.name}: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error') return;
+      const text = msg.text();
+      if (/^Failed to load resource/.test(text)) return;
+      d.consoleErrors.push(text);
+    });
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+
+  let serviceWorker: Worker | undefined;
+  const serviceWorkerErrors: string[] = [];
+  let extensionId = '';
+  if (ext) {
+    serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+    extensionId = new URL(serviceWorker.url()).host;
+    serviceWorker.on('console', (msg) => {
+      if (msg.type() === 'error') serviceWorkerErrors.push(msg.text());
+    });
+  }
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+
+  return {
+    context,
+    get serviceWorker(): Worker {
+      if (!serviceWorker) throw new Error('launched without an extension: no service worker');
+      return serviceWorker;
+    },
+    serviceWorkerErrors,
+    extensionId,
+    openPage: async (url) => {
+      const page = await context.newPage();
+      watch(page);
+      await page.goto(url, { waitUntil: 'load' });
+      return page;
+    },
+    diagnostics: (page) => diag.get(page) ?? { pageErrors: [], consoleErrors: [] },
+    close: async () => {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the extension marks every reference final; returns the reference count it announced. */
+export async function waitForDone(page: Page, timeout = 60_000): Promise<number> {
+  await page.waitForFunction(() => document.documentElement.getAttribute('data-reflens-status') === 'done', undefined, {
+    timeout,
+  });
+  return Number(await page.evaluate(() => document.documentElement.getAttribute('data-reflens-count')));
+}
+
+export type LinkKind = 'doi' | 'pubmed' | 'pmc' | 'oa';
+
+export interface AnnotatedLink {
+  kind: LinkKind | string;
+  href: string;
+  source: string | null;
+  confidence: number | null;
+}
+
+export interface Annotation {
+  n: number;
+  state: string | null;
+  links: AnnotatedLink[];
+  flags: string[];
+  hasNote: boolean;
+  /** The reference item's own visible text (the tools live in a shadow root, so they add nothing). */
+  text: string;
+  hasTools: boolean;
+}
+
+/** Reads every annotated reference and the contents of its tools' open shadow root, in document order. */
+export function readAnnotations(page: Page): Promise<Annotation[]> {
+  return page.evaluate(() => {
+    const toolsOf = (item: Element): Element | null => {
+      const inside = item.querySelector('reflens-tools');
+      if (inside) return inside;
+      const next = item.nextElementSibling;
+      return next && next.localName === 'reflens-tools' ? next : null;
+    };
+    return [...document.querySelectorAll('[data-reflens-ref]')].map((item) => {
+      const tools = toolsOf(item);
+      const root = tools?.shadowRoot ?? null;
+      const links = root
+        ? [...root.querySelectorAll<HTMLAnchorElement>('a[data-reflens-link]')].map((a) => {
+            const conf = a.getAttribute('data-reflens-confidence');
+            return {
+              kind: a.getAttribute('data-reflens-link') ?? '',
+              href: a.href,
+              source: a.getAttribute('data-reflens-source'),
+              confidence: conf === null ? null : Number(conf),
+            };
+          })
+        : [];
+      const flags = root ? [...root.querySelectorAll('[data-reflens-flag]')].map((f) => f.getAttribute('data-reflens-flag') ?? '') : [];
+      return {
+        n: Number(item.getAttribute('data-reflens-ref')),
+        state: item.getAttribute('data-reflens-state'),
+        links,
+        flags,
+        hasNote: item.hasAttribute('data-reflens-has-note'),
+        text: (item as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
+        hasTools: tools !== null,
+      };
+    });
+  });
+}
+
+/**
+ * CSS selector (Playwright pierces open shadow roots) for something inside reference n's tools, whether the
+ * tools element sits inside the item or right after it.
+ */
+export function toolsSelector(n: number, inner: string): string {
+  const item = `[data-reflens-ref="${n}"]`;
+  return `:is(${item} reflens-tools, ${item} + reflens-tools) ${inner}`;
+}
