@@ -9,8 +9,8 @@ import type { Identifiers } from './reference';
 // One unit of a DOI suffix: a plain character, a SICI "<digits::AID-…>" segment (starts with a digit, so it can never
 // open an HTML tag), a percent escape (decoded later), or the SICI check character "#" right after ";2-".
 const SUFFIX_UNIT = String.raw`(?:[-._;()/:A-Za-z0-9+\[\]*~]|<\d[-._;:/A-Za-z0-9]{0,80}>|%[0-9A-Fa-f]{2}|(?<=;2-)#)`;
-const DOI_SCAN = new RegExp(String.raw`(?<![0-9.])10\.\d{4,9}(?:/|%2[Ff])${SUFFIX_UNIT}+`, 'g');
-const DOI_AT_START = new RegExp(String.raw`^10\.\d{4,9}(?:/|%2[Ff])${SUFFIX_UNIT}+`);
+const DOI_SCAN = new RegExp(String.raw`(?<![0-9.])10\.\d{4,9}(?:/|%(?:25)?2[Ff])${SUFFIX_UNIT}+`, 'g');
+const DOI_AT_START = new RegExp(String.raw`^10\.\d{4,9}(?:/|%(?:25)?2[Ff])${SUFFIX_UNIT}+`);
 const DOI_VALID = /^10\.\d{4,9}\/(?:[-._;()/:a-z0-9+[\]*~#]|<\d[-._;:/a-z0-9]{0,80}>)+$/;
 const DOI_PREFIX =
   /^(?:(?:https?:\/\/)?(?:[a-z0-9-]+\.)*doi\.org\/|info:doi\/|urn:doi:|doi\s*[:=/]?\s*)/i;
@@ -199,10 +199,6 @@ function lowerParams(u: URL): Map<string, string> {
   return out;
 }
 
-function safePathDecode(path: string): string {
-  return percentDecode(path);
-}
-
 /** Identifiers carried by a link: resolvers, PubMed/PMC/Europe PMC, publisher linkouts, Scholar look-ups, OpenURL. */
 export function idsFromUrl(href: string): Identifiers {
   if (typeof href !== 'string') return {};
@@ -214,7 +210,7 @@ export function idsFromUrl(href: string): Identifiers {
   const param = (name: string): string => params.get(name) ?? '';
 
   if (host === 'doi.org' || host.endsWith('.doi.org')) {
-    const doi = normalizeDoi(safePathDecode(path.slice(1)));
+    const doi = normalizeDoi(percentDecode(path.slice(1)));
     return compact({ doi, arxiv: arxivFromDoi(doi) });
   }
 
@@ -248,7 +244,7 @@ export function idsFromUrl(href: string): Identifiers {
 
   if (host === 'arxiv.org' || host === 'export.arxiv.org') {
     const m = /^\/(?:abs|pdf)\/(.+?)\/?$/.exec(path);
-    return compact({ arxiv: m?.[1] ? normalizeArxiv(safePathDecode(m[1])) : undefined });
+    return compact({ arxiv: m?.[1] ? normalizeArxiv(percentDecode(m[1])) : undefined });
   }
 
   // Atypon (and Wiley) linkouts: "key" is a DOI only for dbid=16; "doi" names the citing article, never the reference.
@@ -281,7 +277,7 @@ export function idsFromUrl(href: string): Identifiers {
     normalizeDoi(param('rft_id')) ??
     normalizeDoi(param('rft.doi')) ??
     (/^doi:/i.test(param('id')) ? normalizeDoi(param('id')) : undefined) ??
-    findDois(safePathDecode(path))[0];
+    findDois(percentDecode(path))[0];
   return compact({ doi, pmid: pmidParam ?? openUrlPmid, arxiv: arxivFromDoi(doi) });
 }
 
@@ -340,18 +336,23 @@ export function idsFromText(text: string): Identifiers {
 /** Safe characters kept readable in a doi.org path; everything else is percent-encoded. */
 const DOI_URL_KEEP = /[A-Za-z0-9\-._~()/:;!$*+,=@]/;
 
+/** encodeURIComponent, but a lone surrogate becomes U+FFFD instead of throwing. */
+function encodePart(s: string): string {
+  return encodeURIComponent(s.replace(/[\uD800-\uDFFF]/gu, '\uFFFD')).replace(/'/g, '%27');
+}
+
 export function doiUrl(doi: string): string {
   let path = '';
-  for (const ch of doi.trim()) path += DOI_URL_KEEP.test(ch) ? ch : encodeURIComponent(ch);
+  for (const ch of doi.trim()) path += DOI_URL_KEEP.test(ch) ? ch : encodePart(ch);
   return `https://doi.org/${path}`;
 }
 
 export function pubmedUrl(pmid: string): string {
-  return `https://pubmed.ncbi.nlm.nih.gov/${normalizePmid(pmid) ?? encodeURIComponent(pmid.trim())}/`;
+  return `https://pubmed.ncbi.nlm.nih.gov/${normalizePmid(pmid) ?? encodePart(pmid.trim())}/`;
 }
 
 export function pmcUrl(pmcid: string): string {
-  return `https://pmc.ncbi.nlm.nih.gov/articles/${normalizePmcid(pmcid) ?? encodeURIComponent(pmcid.trim())}/`;
+  return `https://pmc.ncbi.nlm.nih.gov/articles/${normalizePmcid(pmcid) ?? encodePart(pmcid.trim())}/`;
 }
 
 /** Lower case, diacritics folded, every run of non-letters/non-digits one space. Works for any script. */

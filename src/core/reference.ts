@@ -66,3 +66,12 @@ export interface ReferenceResult {
   /** Short, honest reason when state is unresolved or error. */
   message?: string;
 }
+
+/** The CSL item of a reference from what the page shows, with the page's identifiers folded in. */
+export function cslFromPage(ref: ReferenceInput): CslItem {
+  const csl: CslItem = { type: 'article-journal', ...ref.csl, id: `ref-${ref.n}` };
+  if (ref.ids.doi) csl.DOI = ref.ids.doi;
+  if (ref.ids.pmid) csl.PMID = ref.ids.pmid;
+  if (ref.ids.pmcid) csl.PMCID = ref.ids.pmcid;
+  return csl;
+}

@@ -1,0 +1,184 @@
+import { styleChoice } from '../core/citation-styles';
+import { workKeys } from '../core/identifiers';
+import { cslFromPage, type ReferenceInput, type ReferenceResult } from '../core/reference';
+import { send } from '../messaging/client';
+import { collapse } from '../sites/dom';
+import { pickAdapter } from '../sites';
+import type { SiteAdapter } from '../sites/types';
+import { writeClipboard } from './clipboard';
+import { ToolsView } from './ui/tools';
+
+/** References sent to the background per message, and annotated per main-thread slice. */
+const RESOLVE_BATCH = 100;
+const DOM_SLICE = 40;
+const RESCAN_DELAY_MS = 250;
+
+interface Entry {
+  item: Element;
+  input: ReferenceInput;
+  view: ToolsView;
+  result?: ReferenceResult;
+}
+
+const yieldToMain = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** Entry point of the content script. Never throws into the page. */
+export function startRefLens(doc: Document, url: URL): void {
+  const g = globalThis as { __reflensStarted?: boolean };
+  if (g.__reflensStarted) return; // injected twice (manifest + toolbar click)
+  g.__reflensStarted = true;
+  const adapter = pickAdapter(url, doc);
+  if (!adapter) return;
+  const page = new PageController(doc, adapter);
+  void page.scan();
+  page.watch();
+}
+
+class PageController {
+  private readonly entries = new Map<Element, Entry>();
+  private scanning: Promise<void> = Promise.resolve();
+  private rescanTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly adapter: SiteAdapter,
+  ) {}
+
+  /** Finds new reference items and annotates them; calls are serialised. */
+  scan(): Promise<void> {
+    this.scanning = this.scanning.then(() => this.scanOnce()).catch((err) => console.warn('RefLens:', err));
+    return this.scanning;
+  }
+
+  /** Re-scans when the page adds nodes (late-loading lists), ignoring RefLens's own insertions. */
+  watch(): void {
+    const root = (this.adapter.lateListRoot && this.doc.querySelector(this.adapter.lateListRoot)) || this.doc.body;
+    if (!root) return;
+    const observer = new MutationObserver((records) => {
+      const foreign = records.some((r) =>
+        [...r.addedNodes].some((n) => n.nodeType === 1 && (n as Element).localName !== 'reflens-tools'),
+      );
+      if (!foreign) return;
+      clearTimeout(this.rescanTimer);
+      this.rescanTimer = setTimeout(() => void this.scan(), RESCAN_DELAY_MS);
+    });
+    observer.observe(root, { childList: true, subtree: true });
+  }
+
+  private async scanOnce(): Promise<void> {
+    let items: Element[];
+    try {
+      items = this.adapter.findItems(this.doc);
+    } catch (err) {
+      console.warn('RefLens: could not read the reference list', err);
+      return;
+    }
+    const fresh = items
+      .map((item, i) => ({ item, n: i + 1 }))
+      .filter(({ item }) => !this.entries.has(item) && !item.hasAttribute('data-reflens-ref'));
+    if (fresh.length === 0) return;
+    this.doc.documentElement.setAttribute('data-reflens-status', 'working');
+
+    const added: Entry[] = [];
+    for (let i = 0; i < fresh.length; i += DOM_SLICE) {
+      for (const { item, n } of fresh.slice(i, i + DOM_SLICE)) added.push(this.annotate(item, n));
+      if (i + DOM_SLICE < fresh.length) await yieldToMain();
+    }
+    void this.loadNotes(added);
+    for (let i = 0; i < added.length; i += RESOLVE_BATCH) await this.resolve(added.slice(i, i + RESOLVE_BATCH));
+    this.updatePageStatus();
+  }
+
+  private annotate(item: Element, n: number): Entry {
+    let input: ReferenceInput;
+    try {
+      input = { n, ...this.adapter.extract(item) };
+    } catch {
+      input = { n, text: collapse(item.textContent ?? ''), ids: {}, csl: {} };
+    }
+    item.setAttribute('data-reflens-ref', String(n));
+    const entry: Entry = { item, input, view: undefined as unknown as ToolsView };
+    entry.view = new ToolsView(item, n, {
+      copy: () => this.copy(entry),
+      saveNote: (text) => this.saveNote(entry, text),
+    });
+    entry.view.setState('pending');
+    const { doi, pmid, pmcid } = input.ids;
+    entry.view.setLinks({
+      doi: doi ? { value: doi, source: 'page' } : undefined,
+      pmid: pmid ? { value: pmid, source: 'page' } : undefined,
+      pmcid: pmcid ? { value: pmcid, source: 'page' } : undefined,
+    });
+    if (this.adapter.placeTools) this.adapter.placeTools(item, entry.view.host);
+    else item.append(entry.view.host);
+    this.entries.set(item, entry);
+    return entry;
+  }
+
+  private async resolve(batch: Entry[]): Promise<void> {
+    try {
+      const { results } = await send('resolve', { refs: batch.map((e) => e.input) });
+      const byN = new Map(results.map((r) => [r.n, r]));
+      for (const e of batch) {
+        const r = byN.get(e.input.n);
+        if (r) this.apply(e, r);
+        else this.fail(e, 'No answer for this reference.');
+      }
+    } catch (err) {
+      for (const e of batch) this.fail(e, (err as Error).message);
+    }
+  }
+
+  private apply(e: Entry, r: ReferenceResult): void {
+    e.result = r;
+    e.view.setLinks({ doi: r.doi, pmid: r.pmid, pmcid: r.pmcid }, r.oa);
+    e.view.setFlags(r.flags);
+    e.view.setState(r.state);
+  }
+
+  private fail(e: Entry, message: string): void {
+    e.view.setState('error');
+    e.view.showStatus(message, 'error');
+  }
+
+  private keysOf(e: Entry): string[] {
+    return e.result?.workKeys ?? workKeys(e.input.ids, e.input.csl);
+  }
+
+  private async loadNotes(entries: Entry[]): Promise<void> {
+    const withKeys = entries.filter((e) => this.keysOf(e).length > 0);
+    if (withKeys.length === 0) return;
+    try {
+      const { notes } = await send('notes.get', { keys: withKeys.map((e) => this.keysOf(e)) });
+      withKeys.forEach((e, i) => {
+        const note = notes[i];
+        if (note) e.view.setNote(note.text);
+      });
+    } catch (err) {
+      console.warn('RefLens: notes unavailable', err);
+    }
+  }
+
+  private async copy(e: Entry): Promise<string> {
+    const item = e.result?.csl ?? cslFromPage(e.input);
+    const formatted = await send('format', { item });
+    await writeClipboard(formatted.text, formatted.html);
+    return `Copied ${styleChoice(formatted.style).label} citation`;
+  }
+
+  private async saveNote(e: Entry, text: string): Promise<boolean> {
+    const keys = this.keysOf(e);
+    if (keys.length === 0) throw new Error('This reference cannot be identified, so a note cannot be kept for it.');
+    const csl = e.result?.csl ?? e.input.csl;
+    const { note } = await send('notes.save', { keys, text, title: csl.title, url: location.href });
+    return note !== null;
+  }
+
+  private updatePageStatus(): void {
+    const all = [...this.entries.values()];
+    const done = all.every((e) => e.item.getAttribute('data-reflens-state') !== 'pending');
+    const html = this.doc.documentElement;
+    html.setAttribute('data-reflens-count', String(all.length));
+    html.setAttribute('data-reflens-status', done ? 'done' : 'working');
+  }
+}

@@ -1,0 +1,44 @@
+/** Styles of the tools bar, scoped by the shadow root so neither the page nor RefLens leaks into the other. */
+export const TOOLS_CSS = `
+:host { all: initial; display: block; margin: 4px 0 2px; font: 12px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; }
+.bar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; }
+a, button { font: inherit; display: inline-flex; align-items: center; gap: 3px; padding: 0 7px; min-height: 20px; border: 1px solid #c6ccd2; border-radius: 10px; background: #f6f8fa; color: #0b57a4; text-decoration: none; cursor: pointer; }
+a:hover, button:hover { background: #eaf1fb; border-color: #8fb3de; }
+a:focus-visible, button:focus-visible, textarea:focus-visible { outline: 2px solid #0b57a4; outline-offset: 1px; }
+a[data-reflens-source="lookup"] { border-style: dashed; }
+button[aria-pressed="true"], :host([data-has-note]) button[data-reflens-action="note"] { background: #fff5cc; border-color: #d4a72c; color: #6b4f00; }
+.brand { color: #57606a; font-weight: 600; letter-spacing: .02em; margin-right: 2px; }
+.muted { color: #57606a; }
+.flag { padding: 0 7px; border-radius: 10px; background: #ffebe9; border: 1px solid #ff8182; color: #a40e26; font-weight: 600; }
+.flag[data-reflens-flag="correction"] { background: #fff8c5; border-color: #d4a72c; color: #6b4f00; }
+.status { color: #57606a; min-height: 1em; }
+.status[data-kind="error"] { color: #a40e26; font-weight: 600; }
+.note { margin-top: 4px; }
+.note[hidden] { display: none; }
+textarea { box-sizing: border-box; width: 100%; max-width: 48em; min-height: 4.5em; padding: 4px 6px; font: inherit; color: inherit; background: #fffdf5; border: 1px solid #d4a72c; border-radius: 4px; resize: vertical; }
+`;
+
+let sheet: CSSStyleSheet | null | undefined;
+
+/** One constructed sheet shared by every tools root; falls back to a <style> where adoption is unavailable. */
+export function applyStyles(root: ShadowRoot): void {
+  if (sheet === undefined) {
+    try {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(TOOLS_CSS);
+    } catch {
+      sheet = null;
+    }
+  }
+  if (sheet && 'adoptedStyleSheets' in root) {
+    try {
+      root.adoptedStyleSheets = [sheet];
+      return;
+    } catch {
+      // Firefox content scripts can refuse page-world sheet adoption; use an element instead.
+    }
+  }
+  const style = document.createElement('style');
+  style.textContent = TOOLS_CSS;
+  root.append(style);
+}

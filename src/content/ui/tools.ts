@@ -1,0 +1,192 @@
+import { doiUrl, pmcUrl, pubmedUrl } from '../../core/identifiers';
+import type { Flag, IdKind, LinkedId, OpenAccessCopy, ReferenceResult } from '../../core/reference';
+import { safeHttpUrl } from '../../core/url';
+import { applyStyles } from './styles';
+
+export interface ToolsCallbacks {
+  /** Resolves when the citation is on the clipboard; rejects with a user-facing message. */
+  copy(): Promise<string>;
+  /** Saves the note text; resolves true when a note now exists; rejects with a user-facing message. */
+  saveNote(text: string): Promise<boolean>;
+}
+
+const LINK_LABEL: Record<IdKind, string> = { doi: 'DOI', pubmed: 'PubMed', pmc: 'PMC' };
+const FLAG_LABEL: Record<Flag['kind'], string> = {
+  retracted: 'Retracted',
+  correction: 'Corrected',
+  'expression-of-concern': 'Expression of concern',
+};
+const SAVE_DELAY_MS = 700;
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+
+/**
+ * The `<reflens-tools>` element of one reference: links, copy and note buttons, flags and a status line,
+ * inside an open shadow root (the public DOM contract). All text goes in through textContent.
+ */
+export class ToolsView {
+  readonly host: HTMLElement;
+  private readonly root: ShadowRoot;
+  private readonly links: HTMLElement;
+  private readonly flags: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly notePanel: HTMLElement;
+  private readonly textarea: HTMLTextAreaElement;
+  private readonly noteButton: HTMLButtonElement;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastSaved = '';
+  private statusTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly item: Element,
+    private readonly n: number,
+    private readonly callbacks: ToolsCallbacks,
+  ) {
+    this.host = document.createElement('reflens-tools');
+    this.root = this.host.attachShadow({ mode: 'open' });
+    applyStyles(this.root);
+
+    const bar = el('div', { class: 'bar', role: 'group', 'aria-label': `RefLens tools for reference ${n}` });
+    bar.append(el('span', { class: 'brand', 'aria-hidden': 'true' }, 'RefLens'));
+    this.links = el('span', { class: 'bar' });
+    const copy = el('button', { type: 'button', 'data-reflens-action': 'copy', 'aria-label': `Copy citation of reference ${n}` }, 'Cite');
+    copy.addEventListener('click', () => void this.onCopy());
+    this.noteButton = el('button', {
+      type: 'button',
+      'data-reflens-action': 'note',
+      'aria-expanded': 'false',
+      'aria-label': `Private note on reference ${n}`,
+    }, 'Note');
+    this.noteButton.addEventListener('click', () => this.toggleNote());
+    this.flags = el('span', { class: 'bar' });
+    this.status = el('span', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-reflens-status-message': '' });
+    bar.append(this.links, copy, this.noteButton, this.flags, this.status);
+
+    const noteId = `reflens-note-${n}`;
+    this.noteButton.setAttribute('aria-controls', noteId);
+    this.notePanel = el('div', { class: 'note', id: noteId, hidden: '' });
+    this.textarea = el('textarea', {
+      'data-reflens-note': '',
+      'aria-label': `Private note on reference ${n}, saved automatically`,
+      placeholder: 'Private note, saved automatically in this browser',
+      maxlength: '100000',
+    });
+    this.textarea.addEventListener('input', () => this.scheduleSave());
+    this.textarea.addEventListener('blur', () => void this.flushSave());
+    this.notePanel.append(this.textarea);
+    this.root.append(bar, this.notePanel);
+  }
+
+  setState(state: ReferenceResult['state']): void {
+    this.item.setAttribute('data-reflens-state', state);
+  }
+
+  /** Replaces the identifier links. */
+  setLinks(ids: { doi?: LinkedId; pmid?: LinkedId; pmcid?: LinkedId }, oa?: OpenAccessCopy): void {
+    const frag = document.createDocumentFragment();
+    const add = (kind: IdKind, id: LinkedId | undefined, url: (v: string) => string) => {
+      if (!id) return;
+      const href = safeHttpUrl(url(id.value));
+      if (!href) return;
+      const a = el('a', {
+        href,
+        target: '_blank',
+        rel: 'noopener noreferrer',
+        'data-reflens-link': kind,
+        'data-reflens-source': id.source,
+        title: `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`,
+      }, LINK_LABEL[kind]);
+      if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
+      frag.append(a);
+    };
+    add('doi', ids.doi, doiUrl);
+    add('pubmed', ids.pmid, pubmedUrl);
+    add('pmc', ids.pmcid, pmcUrl);
+    const oaHref = safeHttpUrl(oa?.url);
+    if (oa && oaHref) {
+      const label = `Free ${/\.pdf($|\?)/i.test(oaHref) ? 'PDF' : 'copy'} · ${oa.version} · ${oa.host}`;
+      frag.append(el('a', {
+        href: oaHref,
+        target: '_blank',
+        rel: 'noopener noreferrer',
+        'data-reflens-link': 'oa',
+        'data-reflens-source': 'lookup',
+        'data-reflens-oa-version': oa.version,
+        title: `Legal open-access copy (${oa.version} version, ${oa.host})`,
+      }, label));
+    }
+    this.links.replaceChildren(frag);
+  }
+
+  setFlags(flags: Flag[] = []): void {
+    this.flags.replaceChildren(
+      ...flags.map((f) => {
+        const href = safeHttpUrl(f.url);
+        const attrs = { class: 'flag', 'data-reflens-flag': f.kind, title: f.label };
+        if (!href) return el('span', attrs, FLAG_LABEL[f.kind]);
+        return el('a', { ...attrs, href, target: '_blank', rel: 'noopener noreferrer' }, FLAG_LABEL[f.kind]);
+      }),
+    );
+  }
+
+  setNote(text: string | null): void {
+    // Never overwrite what the user is typing with an older stored value.
+    if (this.textarea.value === '' || this.textarea.value === this.lastSaved) this.textarea.value = text ?? '';
+    this.lastSaved = text ?? '';
+    this.markNote(!!text);
+  }
+
+  showStatus(message: string, kind: 'info' | 'error' = 'info', ms = kind === 'error' ? 0 : 2500): void {
+    clearTimeout(this.statusTimer);
+    this.status.textContent = message;
+    this.status.setAttribute('data-kind', kind);
+    this.status.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    if (ms > 0) this.statusTimer = setTimeout(() => (this.status.textContent = ''), ms);
+  }
+
+  private markNote(has: boolean): void {
+    this.item.toggleAttribute('data-reflens-has-note', has);
+    this.host.toggleAttribute('data-has-note', has);
+  }
+
+  private toggleNote(): void {
+    const open = this.notePanel.hidden;
+    this.notePanel.hidden = !open;
+    this.noteButton.setAttribute('aria-expanded', String(open));
+    if (open) this.textarea.focus();
+    else void this.flushSave();
+  }
+
+  private async onCopy(): Promise<void> {
+    try {
+      this.showStatus(await this.callbacks.copy());
+    } catch (err) {
+      this.showStatus((err as Error).message || 'Could not copy the citation.', 'error', 6000);
+    }
+  }
+
+  private scheduleSave(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.flushSave(), SAVE_DELAY_MS);
+  }
+
+  private async flushSave(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    const text = this.textarea.value;
+    if (text === this.lastSaved) return;
+    try {
+      const has = await this.callbacks.saveNote(text);
+      this.lastSaved = text;
+      this.markNote(has);
+      this.showStatus(has ? 'Note saved' : 'Note deleted');
+    } catch (err) {
+      // The typed text stays in the textarea; the next edit or blur tries again.
+      this.showStatus((err as Error).message || 'The note was not saved.', 'error');
+    }
+  }
+}
