@@ -101,6 +101,7 @@ class PageController {
     entry.view = new ToolsView(item, n, {
       copy: () => this.copy(entry),
       saveNote: (text) => this.saveNote(entry, text),
+      rejectMatch: () => this.rejectMatch(entry),
     });
     entry.view.setState('pending');
     const { doi, pmid, pmcid } = input.ids;
@@ -134,6 +135,15 @@ class PageController {
     e.view.setLinks({ doi: r.doi, pmid: r.pmid, pmcid: r.pmcid }, r.oa);
     e.view.setFlags(r.flags);
     e.view.setState(r.state);
+    if (r.state === 'unresolved') e.view.setSearchLinks(r.csl.title ?? e.input.text);
+  }
+
+  private async rejectMatch(e: Entry): Promise<void> {
+    const r = e.result;
+    const values = [r?.doi, r?.pmid, r?.pmcid].filter((id) => id?.source === 'lookup').map((id) => id!.value);
+    if (values.length === 0) return;
+    const { result } = await send('match.reject', { ref: e.input, values });
+    this.apply(e, result);
   }
 
   private fail(e: Entry, message: string): void {

@@ -10,6 +10,8 @@ import type { Settings } from '../core/settings';
 export interface Protocol {
   /** Resolve a batch of references. Answers one result per input, in input order. */
   resolve: { req: { refs: ReferenceInput[] }; res: { results: ReferenceResult[] } };
+  /** The user rejects the looked-up identifiers of one reference; answers the reference resolved again without them. */
+  'match.reject': { req: { ref: ReferenceInput; values: string[] }; res: { result: ReferenceResult } };
   /** Format one work in a citation style (CSL style id, or 'bibtex' | 'ris' | 'csl-json'). */
   format: {
     req: { item: CslItem; style?: string };

@@ -7,6 +7,8 @@ a:hover, button:hover { background: #eaf1fb; border-color: #8fb3de; }
 a:focus-visible, button:focus-visible, textarea:focus-visible { outline: 2px solid #0b57a4; outline-offset: 1px; }
 a[data-reflens-source="lookup"] { border-style: dashed; }
 button[aria-pressed="true"], :host([data-has-note]) button[data-reflens-action="note"] { background: #fff5cc; border-color: #d4a72c; color: #6b4f00; }
+a.search { border-style: dotted; color: #57606a; }
+button.reject { padding: 0 5px; color: #57606a; }
 .brand { color: #57606a; font-weight: 600; letter-spacing: .02em; margin-right: 2px; }
 .muted { color: #57606a; }
 .flag { padding: 0 7px; border-radius: 10px; background: #ffebe9; border: 1px solid #ff8182; color: #a40e26; font-weight: 600; }

@@ -8,6 +8,8 @@ export interface ToolsCallbacks {
   copy(): Promise<string>;
   /** Saves the note text; resolves true when a note now exists; rejects with a user-facing message. */
   saveNote(text: string): Promise<boolean>;
+  /** The user says the looked-up identifiers are wrong for this reference. */
+  rejectMatch(): Promise<void>;
 }
 
 const LINK_LABEL: Record<IdKind, string> = { doi: 'DOI', pubmed: 'PubMed', pmc: 'PMC' };
@@ -120,7 +122,29 @@ export class ToolsView {
         title: `Legal open-access copy (${oa.version} version, ${oa.host})`,
       }, label));
     }
+    const looked = [ids.doi, ids.pmid, ids.pmcid].some((id) => id?.source === 'lookup');
+    if (looked) {
+      const reject = el('button', {
+        type: 'button',
+        class: 'reject',
+        'data-reflens-action': 'reject',
+        'aria-label': `Wrong match: remove the looked-up links of reference ${this.n}`,
+        title: 'Wrong match? Remove it (RefLens will remember)',
+      }, '\u2715');
+      reject.addEventListener('click', () => void this.onReject());
+      frag.append(reject);
+    }
     this.links.replaceChildren(frag);
+  }
+
+  /** Search links for a reference RefLens could not identify: the user decides to send its text elsewhere. */
+  setSearchLinks(query: string | undefined): void {
+    if (!query) return;
+    const q = encodeURIComponent(query.slice(0, 300));
+    this.links.append(
+      el('a', { href: `https://pubmed.ncbi.nlm.nih.gov/?term=${q}`, target: '_blank', rel: 'noopener noreferrer', class: 'search', 'data-reflens-search': 'pubmed' }, 'Search PubMed'),
+      el('a', { href: `https://scholar.google.com/scholar?q=${q}`, target: '_blank', rel: 'noopener noreferrer', class: 'search', 'data-reflens-search': 'scholar' }, 'Scholar'),
+    );
   }
 
   setFlags(flags: Flag[] = []): void {
@@ -167,6 +191,15 @@ export class ToolsView {
       this.showStatus(await this.callbacks.copy());
     } catch (err) {
       this.showStatus((err as Error).message || 'Could not copy the citation.', 'error', 6000);
+    }
+  }
+
+  private async onReject(): Promise<void> {
+    try {
+      await this.callbacks.rejectMatch();
+      this.showStatus('Match removed; RefLens will not suggest it again');
+    } catch (err) {
+      this.showStatus((err as Error).message || 'Could not remove the match.', 'error', 6000);
     }
   }
 
