@@ -1,21 +1,50 @@
 import { browser } from 'wxt/browser';
+import type { Settings } from '../core/settings';
 import { serve } from '../messaging/server';
 import { formatCitation } from './format';
+import { TtlCache } from './net/cache';
+import { Http } from './net/http';
 import { NoteStore } from './notes/store';
-import { pageResult } from './resolver/page';
+import { Resolver } from './resolver';
+import { Rejections } from './resolver/rejections';
+import { CrossrefClient } from './services/crossref';
+import { NcbiClient } from './services/ncbi';
 import { SettingsStore } from './settings-store';
 
-/** Wires the background: storage-backed stores and the message handlers. */
+/** Wires the background: storage-backed stores, the service clients, the resolver and the message handlers. */
 export function createBackground(): void {
-  const notes = new NoteStore(browser.storage.local);
-  const settings = new SettingsStore(browser.storage.local);
+  const local = browser.storage.local;
+  const notes = new NoteStore(local);
+  const settings = new SettingsStore(local);
+  const rejections = new Rejections(local);
+  const http = new Http();
+  const cache = new TtlCache(local, { namespace: 'rlcache:' });
+  const results = new TtlCache(local, { namespace: 'rlref:', maxEntries: 5000 });
+  const serviceSettings = () => settings.snapshot();
+  const deps = { http, settings: serviceSettings, cache };
+  const resolver = new Resolver({ crossref: new CrossrefClient(deps), ncbi: new NcbiClient(deps), rejections, results });
+
+  const applyLimits = (s: Settings) => http.scheduler.configure({ crossrefPolite: !!s.email, ncbiApiKey: !!s.ncbiApiKey });
+  const ready = settings.get().then(applyLimits, () => undefined);
 
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && 'settings' in changes) settings.invalidate();
+    if (area !== 'local') return;
+    if ('settings' in changes) {
+      settings.invalidate();
+      void settings.get().then(applyLimits);
+    }
+    if ('rejections' in changes) rejections.invalidate();
   });
 
   serve({
-    resolve: async ({ refs }) => ({ results: refs.map(pageResult) }),
+    resolve: async ({ refs }) => {
+      await ready;
+      return { results: await resolver.resolve(refs) };
+    },
+    'match.reject': async ({ ref, values }) => {
+      await ready;
+      return { result: await resolver.reject(ref, values) };
+    },
     format: async ({ item, style }) => formatCitation(item, style ?? (await settings.get()).style),
     'notes.get': async ({ keys }) => ({ notes: await notes.findMany(keys) }),
     'notes.save': async (edit) => ({ note: await notes.save(edit) }),

@@ -9,6 +9,11 @@ export class SettingsStore {
 
   constructor(private readonly area: Storage.StorageArea) {}
 
+  /** The last settings read, for code that cannot wait (service clients read it per request). */
+  snapshot(): Settings {
+    return this.cached ?? DEFAULT_SETTINGS;
+  }
+
   async get(): Promise<Settings> {
     if (this.cached) return this.cached;
     const stored = (await this.area.get(KEY))[KEY];

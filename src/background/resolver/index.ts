@@ -1,0 +1,300 @@
+/**
+ * Resolves a page's references, batching every service call across the batch:
+ *  1. identifiers printed on the page;
+ *  2. journal references without identifiers: ONE ECitMatch request, then ONE ESummary request confirming each PMID
+ *     by author, year and title;
+ *  3. the rest: Crossref query.bibliographic per reference, validated SBMV-style (src/core/match);
+ *  4. the PMC ID converter for PMIDs/PMCIDs of every DOI (and DOIs of every PMID) still missing one;
+ *  5. Crossref filter=doi batches for full citation metadata of every DOI known.
+ * A failing service leaves the other results intact; final results are cached per reference.
+ */
+import type { CslItem } from '../../core/csl';
+import { issuedYear } from '../../core/csl';
+import { normalizeTitle, workKeys } from '../../core/identifiers';
+import { matchReference } from '../../core/match';
+import { parseReference } from '../../core/parse';
+import { cslFromPage, type LinkedId, type ReferenceInput, type ReferenceResult } from '../../core/reference';
+import type { TtlCache } from '../net/cache';
+import { isServiceError } from '../net/http';
+import type { CrossrefClient } from '../services/crossref';
+import type { NcbiClient, PubmedSummary } from '../services/ncbi';
+import { confirmPubmed, cslFromCrossref, cslFromPubmed } from './metadata';
+import type { Rejections } from './rejections';
+
+export interface ResolverDeps {
+  crossref: CrossrefClient;
+  ncbi: NcbiClient;
+  rejections: Rejections;
+  /** Final results per reference fingerprint. */
+  results?: TtlCache;
+}
+
+/** Identifiers derived from another identifier by a deterministic mapping inherit its confidence. */
+interface Work {
+  ref: ReferenceInput;
+  fingerprint: string;
+  csl: CslItem;
+  doi?: LinkedId;
+  pmid?: LinkedId;
+  pmcid?: LinkedId;
+  rejected: Set<string>;
+  /** Short messages from services that failed for this reference. */
+  failures: string[];
+}
+
+const RESULT_CACHE_VERSION = 1;
+
+/** A stable fingerprint of what the page shows for a reference (text and page identifiers). */
+export function referenceFingerprint(ref: Pick<ReferenceInput, 'text' | 'ids'>): string {
+  const s = `${normalizeTitle(ref.text)}|${ref.ids.doi ?? ''}|${ref.ids.pmid ?? ''}|${ref.ids.pmcid ?? ''}`;
+  // FNV-1a, 2 × 32 bits: short keys, collisions negligible for cache use.
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return `${(h1 >>> 0).toString(36)}${(h2 >>> 0).toString(36)}:${s.length}`;
+}
+
+/** Page CSL completed by the reference parser where the adapter had no structure. */
+function structuredCsl(ref: ReferenceInput): CslItem {
+  const page = cslFromPage(ref);
+  const needsParse = !page.title || !page.author?.length || !page['container-title'] || !page.issued;
+  if (!needsParse) return page;
+  const parsed = parseReference(ref.text).csl;
+  const merged = { ...parsed, ...page } as CslItem;
+  for (const k of Object.keys(page) as Array<keyof CslItem>) {
+    const v = page[k];
+    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) (merged as unknown as Record<string, unknown>)[k] = parsed[k];
+  }
+  return merged;
+}
+
+const pageId = (value: string | undefined): LinkedId | undefined => (value ? { value, source: 'page' } : undefined);
+const derived = (value: string | undefined, from: LinkedId | undefined): LinkedId | undefined =>
+  value && from ? (from.source === 'page' ? { value, source: 'page' } : { value, source: 'lookup', confidence: from.confidence }) : undefined;
+
+function firstAuthorForCitmatch(csl: CslItem): string | undefined {
+  const a = csl.author?.[0];
+  if (!a?.family) return undefined;
+  const initials = (a.given ?? '').replace(/[^A-Za-z]/g, '').slice(0, 2);
+  return `${a.family} ${initials}`.trim();
+}
+
+const firstPage = (page: string | undefined) => page?.split(/[-–—]/)[0]?.trim() || undefined;
+
+export class Resolver {
+  constructor(private readonly deps: ResolverDeps) {}
+
+  async resolve(refs: ReferenceInput[]): Promise<ReferenceResult[]> {
+    const works = await Promise.all(refs.map((ref) => this.prepare(ref)));
+    const cached = await this.cachedResults(works);
+    const todo = works.filter((w) => !cached.has(w.ref.n));
+
+    if (todo.length) {
+      await this.pubmedMatch(todo);
+      await this.crossrefMatch(todo);
+      await this.crossIds(todo);
+      await this.metadata(todo);
+    }
+    const results = works.map((w) => cached.get(w.ref.n) ?? this.result(w));
+    await this.store(todo, results);
+    return results;
+  }
+
+  /** Resolves one reference again after the user rejected some of its identifiers. */
+  async reject(ref: ReferenceInput, values: string[]): Promise<ReferenceResult> {
+    await this.deps.rejections.add(referenceFingerprint(ref), values);
+    await this.deps.results?.delete([`ref:${referenceFingerprint(ref)}`]);
+    const [result] = await this.resolve([ref]);
+    return result!;
+  }
+
+  private async prepare(ref: ReferenceInput): Promise<Work> {
+    const fingerprint = referenceFingerprint(ref);
+    return {
+      ref,
+      fingerprint,
+      csl: structuredCsl(ref),
+      doi: pageId(ref.ids.doi),
+      pmid: pageId(ref.ids.pmid),
+      pmcid: pageId(ref.ids.pmcid),
+      rejected: await this.deps.rejections.get(fingerprint),
+      failures: [],
+    };
+  }
+
+  private async cachedResults(works: Work[]): Promise<Map<number, ReferenceResult>> {
+    const out = new Map<number, ReferenceResult>();
+    if (!this.deps.results) return out;
+    const hits = await this.deps.results.getMany<{ v: number; r: Omit<ReferenceResult, 'n'> }>(works.map((w) => `ref:${w.fingerprint}`));
+    for (const w of works) {
+      const hit = hits.get(`ref:${w.fingerprint}`)?.value;
+      if (hit?.v !== RESULT_CACHE_VERSION) continue;
+      const r = hit.r;
+      if ([r.doi, r.pmid, r.pmcid].some((id) => id && w.rejected.has(id.value))) continue;
+      out.set(w.ref.n, { ...r, n: w.ref.n, csl: { ...r.csl, id: `ref-${w.ref.n}` } });
+    }
+    return out;
+  }
+
+  private async store(todo: Work[], results: ReferenceResult[]): Promise<void> {
+    if (!this.deps.results) return;
+    const clean = new Set(todo.filter((w) => w.failures.length === 0).map((w) => w.ref.n));
+    const entries = results
+      .filter((r) => clean.has(r.n))
+      .map((r) => {
+        const w = todo.find((x) => x.ref.n === r.n)!;
+        const { n: _n, ...rest } = r;
+        return { key: `ref:${w.fingerprint}`, value: { v: RESULT_CACHE_VERSION, r: rest } };
+      });
+    if (entries.length) await this.deps.results.setMany(entries);
+  }
+
+  private note(works: Work[], err: unknown): void {
+    const message = isServiceError(err) ? err.message : `Lookup failed: ${(err as Error)?.message ?? err}`;
+    for (const w of works) if (!w.failures.includes(message)) w.failures.push(message);
+  }
+
+  /** ECitMatch for journal references without identifiers, confirmed by ESummary; ESummary also for page PMIDs. */
+  private async pubmedMatch(works: Work[]): Promise<void> {
+    const candidates = works.filter((w) => !w.doi && !w.pmid);
+    const queries = candidates
+      .map((w) => ({
+        w,
+        q: {
+          key: String(w.ref.n),
+          journal: w.csl['container-title-short'] ?? w.csl['container-title'] ?? '',
+          year: issuedYear(w.csl),
+          volume: w.csl.volume,
+          firstPage: firstPage(w.csl.page),
+          author: firstAuthorForCitmatch(w.csl),
+        },
+      }))
+      .filter(({ q }) => q.journal && q.year && (q.volume || q.firstPage) && q.author);
+
+    const proposed = new Map<Work, string>();
+    if (queries.length) {
+      try {
+        const answers = await this.deps.ncbi.ecitmatch(queries.map(({ q }) => q));
+        for (const { w, q } of queries) {
+          const pmid = answers.get(q.key);
+          if (pmid && !w.rejected.has(pmid)) proposed.set(w, pmid);
+        }
+      } catch (err) {
+        this.note(queries.map(({ w }) => w), err);
+      }
+    }
+
+    const pagePmidsWithoutDoi = works.filter((w) => w.pmid && !w.doi);
+    const toSummarise = [...new Set([...proposed.values(), ...pagePmidsWithoutDoi.map((w) => w.pmid!.value)])];
+    if (toSummarise.length === 0) return;
+    let summaries: Map<string, PubmedSummary>;
+    try {
+      summaries = await this.deps.ncbi.esummary(toSummarise);
+    } catch (err) {
+      this.note([...proposed.keys(), ...pagePmidsWithoutDoi], err);
+      return;
+    }
+    for (const [w, pmid] of proposed) {
+      const s = summaries.get(pmid);
+      const confidence = s ? confirmPubmed(s, w.csl) : 0;
+      if (!s || confidence === 0) continue;
+      w.pmid = { value: pmid, source: 'lookup', confidence: round(confidence) };
+      this.adoptPubmed(w, s);
+    }
+    for (const w of pagePmidsWithoutDoi) {
+      const s = summaries.get(w.pmid!.value);
+      if (s) this.adoptPubmed(w, s);
+    }
+  }
+
+  private adoptPubmed(w: Work, s: PubmedSummary): void {
+    if (s.doi && !w.doi && !w.rejected.has(s.doi.toLowerCase())) w.doi = derived(s.doi.toLowerCase(), w.pmid);
+    if (s.pmcid && !w.pmcid) w.pmcid = derived(s.pmcid, w.pmid);
+    w.csl = cslFromPubmed(s, w.csl);
+  }
+
+  /** Crossref bibliographic search for references still without DOI or PMID, one request each (rate-limited). */
+  private async crossrefMatch(works: Work[]): Promise<void> {
+    const open = works.filter((w) => !w.doi && !w.pmid && w.ref.text.length >= 20);
+    await Promise.all(
+      open.map(async (w) => {
+        try {
+          const items = (await this.deps.crossref.searchBibliographic(w.ref.text, 10)).filter(
+            (it) => !w.rejected.has(it.DOI.toLowerCase()),
+          );
+          const m = matchReference(w.ref.text, items);
+          if (m.doi) {
+            w.doi = { value: m.doi.toLowerCase(), source: 'lookup', confidence: round(m.confidence) };
+            w.csl = cslFromCrossref(m.candidate as never, w.csl);
+          }
+        } catch (err) {
+          this.note([w], err);
+        }
+      }),
+    );
+  }
+
+  /** PMC ID converter: PMID/PMCID for DOIs, DOI/PMCID for PMIDs (one request per 200 ids). */
+  private async crossIds(works: Work[]): Promise<void> {
+    const needing = works.filter((w) => (w.doi && (!w.pmid || !w.pmcid)) || (w.pmid && (!w.doi || !w.pmcid)));
+    const ids = [...new Set(needing.map((w) => (w.doi ?? w.pmid)!.value))];
+    if (ids.length === 0) return;
+    try {
+      const records = await this.deps.ncbi.idconv(ids);
+      const byId = new Map(records.map((r) => [r.requestedId.toLowerCase(), r]));
+      for (const w of needing) {
+        const from = (w.doi ?? w.pmid)!;
+        const r = byId.get(from.value.toLowerCase());
+        if (!r) continue;
+        if (r.pmid && !w.pmid && !w.rejected.has(r.pmid)) w.pmid = derived(r.pmid, from);
+        if (r.doi && !w.doi && !w.rejected.has(r.doi.toLowerCase())) w.doi = derived(r.doi.toLowerCase(), from);
+        if (r.pmcid && !w.pmcid) w.pmcid = derived(r.pmcid, from);
+      }
+    } catch (err) {
+      this.note(needing, err);
+    }
+  }
+
+  /** Full metadata for citations from Crossref, for every DOI known (batched filter=doi requests). */
+  private async metadata(works: Work[]): Promise<void> {
+    const withDoi = works.filter((w) => w.doi);
+    if (withDoi.length === 0) return;
+    try {
+      const found = await this.deps.crossref.worksByDoi([...new Set(withDoi.map((w) => w.doi!.value))]);
+      for (const w of withDoi) {
+        const work = found.get(w.doi!.value);
+        if (work) w.csl = cslFromCrossref(work, w.csl);
+      }
+    } catch (err) {
+      // Citations fall back to the page's own data; identifiers are unaffected.
+      this.note(withDoi, err);
+    }
+  }
+
+  private result(w: Work): ReferenceResult {
+    const csl: CslItem = { ...w.csl, id: `ref-${w.ref.n}` };
+    if (w.doi) csl.DOI = w.doi.value;
+    if (w.pmid) csl.PMID = w.pmid.value;
+    if (w.pmcid) csl.PMCID = w.pmcid.value;
+    const ids = { doi: w.doi?.value, pmid: w.pmid?.value, pmcid: w.pmcid?.value };
+    const found = !!(w.doi || w.pmid);
+    const result: ReferenceResult = {
+      n: w.ref.n,
+      state: found ? 'resolved' : w.failures.length ? 'error' : 'unresolved',
+      csl,
+      workKeys: workKeys(ids, csl),
+    };
+    if (w.doi) result.doi = w.doi;
+    if (w.pmid) result.pmid = w.pmid;
+    if (w.pmcid) result.pmcid = w.pmcid;
+    if (!found) result.message = w.failures[0] ?? 'No confident match found.';
+    else if (w.failures.length) result.message = w.failures[0];
+    return result;
+  }
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,0 +1,37 @@
+import type { Storage } from 'webextension-polyfill';
+
+const KEY = 'rejections';
+/** Remembered rejections are few; cap them so storage never grows without bound. */
+const MAX_REFERENCES = 5000;
+
+/** Identifiers the user said are wrong for a reference (by fingerprint); respected by every later lookup. */
+export class Rejections {
+  private cache: Record<string, string[]> | undefined;
+
+  constructor(private readonly area: Pick<Storage.StorageArea, 'get' | 'set'>) {}
+
+  private async load(): Promise<Record<string, string[]>> {
+    if (!this.cache) {
+      const stored = (await this.area.get(KEY))[KEY];
+      this.cache = stored && typeof stored === 'object' ? (stored as Record<string, string[]>) : {};
+    }
+    return this.cache;
+  }
+
+  async get(fingerprint: string): Promise<Set<string>> {
+    const all = await this.load();
+    return new Set((all[fingerprint] ?? []).map((v) => v.toLowerCase()));
+  }
+
+  async add(fingerprint: string, values: string[]): Promise<void> {
+    const all = await this.load();
+    all[fingerprint] = [...new Set([...(all[fingerprint] ?? []), ...values.map((v) => v.toLowerCase())])];
+    const keys = Object.keys(all);
+    if (keys.length > MAX_REFERENCES) for (const k of keys.slice(0, keys.length - MAX_REFERENCES)) delete all[k];
+    await this.area.set({ [KEY]: all });
+  }
+
+  invalidate(): void {
+    this.cache = undefined;
+  }
+}
