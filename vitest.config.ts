@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           environment: 'happy-dom',
           include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'],
+          // citation-js and the parser model take a few seconds to load on a busy 2-core machine.
+          testTimeout: 20_000,
         },
       },
       {

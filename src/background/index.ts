@@ -1,14 +1,11 @@
 import { browser } from 'wxt/browser';
-import type { Settings } from '../core/settings';
 import { serve } from '../messaging/server';
 import { formatCitation } from './format';
 import { TtlCache } from './net/cache';
-import { Http } from './net/http';
 import { NoteStore } from './notes/store';
 import { Resolver } from './resolver';
 import { Rejections } from './resolver/rejections';
-import { CrossrefClient } from './services/crossref';
-import { NcbiClient } from './services/ncbi';
+import { createServices } from './services';
 import { SettingsStore } from './settings-store';
 
 /** Wires the background: storage-backed stores, the service clients, the resolver and the message handlers. */
@@ -17,21 +14,17 @@ export function createBackground(): void {
   const notes = new NoteStore(local);
   const settings = new SettingsStore(local);
   const rejections = new Rejections(local);
-  const http = new Http();
-  const cache = new TtlCache(local, { namespace: 'rlcache:' });
+  const services = createServices({ settings: () => settings.snapshot(), storage: local });
   const results = new TtlCache(local, { namespace: 'rlref:', maxEntries: 5000 });
-  const serviceSettings = () => settings.snapshot();
-  const deps = { http, settings: serviceSettings, cache };
-  const resolver = new Resolver({ crossref: new CrossrefClient(deps), ncbi: new NcbiClient(deps), rejections, results });
-
-  const applyLimits = (s: Settings) => http.scheduler.configure({ crossrefPolite: !!s.email, ncbiApiKey: !!s.ncbiApiKey });
-  const ready = settings.get().then(applyLimits, () => undefined);
+  const resolver = new Resolver({ crossref: services.crossref, ncbi: services.ncbi, rejections, results });
+  // Service clients read settings synchronously; load them once before the first lookup.
+  const ready = settings.get().catch(() => undefined);
 
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
     if ('settings' in changes) {
       settings.invalidate();
-      void settings.get().then(applyLimits);
+      void settings.get();
     }
     if ('rejections' in changes) rejections.invalidate();
   });

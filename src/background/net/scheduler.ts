@@ -1,0 +1,238 @@
+/**
+ * Per-service rate limiter: a token bucket (requests/second) plus a cap on requests in flight, one pool per
+ * service (NCBI's eutils and idconv share one pool). Starts from the documented limits and adapts to the
+ * x-rate-limit-* / x-concurrency-limit headers the services send. Usage: `scheduler.schedule(service, task)`.
+ */
+import type { ServiceName } from '../services/hosts';
+
+export type PoolName = 'crossref' | 'ncbi' | 'europepmc' | 'openalex' | 'unpaywall';
+
+export const POOL_OF: Record<ServiceName, PoolName> = {
+  crossref: 'crossref',
+  eutils: 'ncbi',
+  idconv: 'ncbi',
+  europepmc: 'europepmc',
+  openalex: 'openalex',
+  unpaywall: 'unpaywall',
+};
+
+export interface RateLimit {
+  /** Sustained requests per second. */
+  perSecond: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Tokens that may accumulate while idle. 1 = evenly spaced requests, so no one-second window exceeds perSecond. */
+  burst: number;
+}
+
+/** What the limits depend on: Crossref's polite pool needs a mailto, NCBI's higher rate an api_key. */
+export interface LimitProfile {
+  crossrefPolite: boolean;
+  ncbiApiKey: boolean;
+}
+
+export function defaultLimits(profile: LimitProfile): Record<PoolName, RateLimit> {
+  return {
+    crossref: profile.crossrefPolite
+      ? { perSecond: 10, concurrency: 3, burst: 1 }
+      : { perSecond: 5, concurrency: 1, burst: 1 },
+    ncbi: profile.ncbiApiKey ? { perSecond: 10, concurrency: 3, burst: 1 } : { perSecond: 3, concurrency: 3, burst: 1 },
+    openalex: { perSecond: 10, concurrency: 4, burst: 1 },
+    unpaywall: { perSecond: 10, concurrency: 4, burst: 1 },
+    europepmc: { perSecond: 10, concurrency: 4, burst: 1 },
+  };
+}
+
+/** A service advertising a generous pool (Crossref "plus" says 150/s) is still not a reason for one browser to go fast. */
+const CEILING = { perSecond: 20, concurrency: 5 };
+/** A reset announced by `ratelimit-reset` longer than this is left to the 429 handling. */
+const MAX_HEADER_PAUSE_MS = 60_000;
+
+interface Job {
+  start: () => void;
+  reject: (e: unknown) => void;
+}
+
+interface Pool {
+  limit: RateLimit;
+  tokens: number;
+  refilledAt: number;
+  active: number;
+  queue: Job[];
+  pausedUntil: number;
+  timer?: ReturnType<typeof setTimeout>;
+  timerAt: number;
+}
+
+export interface SchedulerOptions {
+  profile?: Partial<LimitProfile>;
+  now?: () => number;
+}
+
+export class Scheduler {
+  private readonly pools = new Map<PoolName, Pool>();
+  private readonly now: () => number;
+  private profile: LimitProfile;
+
+  constructor(options: SchedulerOptions = {}) {
+    this.now = options.now ?? (() => Date.now());
+    this.profile = { crossrefPolite: false, ncbiApiKey: false, ...options.profile };
+    const limits = defaultLimits(this.profile);
+    for (const name of Object.keys(limits) as PoolName[]) {
+      const limit = limits[name];
+      this.pools.set(name, {
+        limit,
+        tokens: limit.burst,
+        refilledAt: this.now(),
+        active: 0,
+        queue: [],
+        pausedUntil: 0,
+        timerAt: Infinity,
+      });
+    }
+  }
+
+  /** Call when settings change (email or NCBI key added/removed); resets the affected pools to documented limits. */
+  configure(profile: Partial<LimitProfile>): void {
+    const next = { ...this.profile, ...profile };
+    const limits = defaultLimits(next);
+    if (next.crossrefPolite !== this.profile.crossrefPolite) this.setLimit('crossref', limits.crossref);
+    if (next.ncbiApiKey !== this.profile.ncbiApiKey) this.setLimit('ncbi', limits.ncbi);
+    this.profile = next;
+  }
+
+  limitOf(service: ServiceName): RateLimit {
+    return { ...this.pool(service).limit };
+  }
+
+  /** Milliseconds until the service's queue resumes after a pause (0 when running). */
+  pausedFor(service: ServiceName): number {
+    return Math.max(0, this.pool(service).pausedUntil - this.now());
+  }
+
+  /** Holds every queued request of the service's pool for `ms` (used on 429). Never shortens an existing pause. */
+  pause(service: ServiceName, ms: number): void {
+    const pool = this.pool(service);
+    pool.pausedUntil = Math.max(pool.pausedUntil, this.now() + Math.max(0, ms));
+    this.pump(pool);
+  }
+
+  /** Runs `task` when the pool has a token and a free slot; the slot is held until the task settles. */
+  schedule<T>(service: ServiceName, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const pool = this.pool(service);
+    return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const onAbort = () => {
+        const i = pool.queue.indexOf(job);
+        if (i >= 0) {
+          pool.queue.splice(i, 1);
+          reject(abortReason(signal!));
+        }
+      };
+      const job: Job = {
+        start: () => {
+          signal?.removeEventListener('abort', onAbort);
+          let running: Promise<T>;
+          try {
+            running = task();
+          } catch (e) {
+            running = Promise.reject(e);
+          }
+          running.then(resolve, reject).finally(() => {
+            pool.active--;
+            this.pump(pool);
+          });
+        },
+        reject,
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      pool.queue.push(job);
+      this.pump(pool);
+    });
+  }
+
+  /** Reads the rate headers of a response and adapts the pool (Crossref sends them on every answer). */
+  observe(service: ServiceName, headers: Headers): void {
+    const pool = this.pool(service);
+    const limit = Number(headers.get('x-rate-limit-limit'));
+    const interval = parseInterval(headers.get('x-rate-limit-interval'));
+    const concurrency = Number(headers.get('x-concurrency-limit'));
+    const next = { ...pool.limit };
+    if (Number.isFinite(limit) && limit > 0 && interval > 0) {
+      next.perSecond = Math.min(CEILING.perSecond, limit / interval);
+    }
+    if (Number.isInteger(concurrency) && concurrency > 0) next.concurrency = Math.min(CEILING.concurrency, concurrency);
+    if (next.perSecond !== pool.limit.perSecond || next.concurrency !== pool.limit.concurrency) {
+      this.setLimit(POOL_OF[service], next);
+    }
+    // IETF draft headers (OpenAlex): an exhausted window says exactly when the next one opens.
+    if (headers.get('ratelimit-remaining')?.trim() === '0') {
+      const reset = Number(headers.get('ratelimit-reset'));
+      if (Number.isFinite(reset) && reset > 0 && reset * 1000 <= MAX_HEADER_PAUSE_MS) this.pause(service, reset * 1000);
+    }
+  }
+
+  private setLimit(name: PoolName, limit: RateLimit): void {
+    const pool = this.pools.get(name)!;
+    this.refill(pool, this.now());
+    pool.limit = { ...limit };
+    pool.tokens = Math.min(pool.tokens, limit.burst);
+    this.pump(pool);
+  }
+
+  private pool(service: ServiceName): Pool {
+    return this.pools.get(POOL_OF[service])!;
+  }
+
+  private refill(pool: Pool, now: number): void {
+    const elapsed = Math.max(0, now - pool.refilledAt);
+    pool.tokens = Math.min(pool.limit.burst, pool.tokens + (elapsed * pool.limit.perSecond) / 1000);
+    pool.refilledAt = now;
+  }
+
+  private pump(pool: Pool): void {
+    while (pool.queue.length > 0 && pool.active < pool.limit.concurrency) {
+      const now = this.now();
+      if (now < pool.pausedUntil) {
+        this.wakeIn(pool, pool.pausedUntil - now);
+        return;
+      }
+      this.refill(pool, now);
+      if (pool.tokens < 1) {
+        this.wakeIn(pool, Math.ceil(((1 - pool.tokens) * 1000) / pool.limit.perSecond));
+        return;
+      }
+      pool.tokens -= 1;
+      pool.active++;
+      pool.queue.shift()!.start();
+    }
+  }
+
+  private wakeIn(pool: Pool, ms: number): void {
+    const at = this.now() + ms;
+    if (pool.timer !== undefined && pool.timerAt <= at) return;
+    if (pool.timer !== undefined) clearTimeout(pool.timer);
+    pool.timerAt = at;
+    pool.timer = setTimeout(() => {
+      pool.timer = undefined;
+      pool.timerAt = Infinity;
+      this.pump(pool);
+    }, ms);
+  }
+}
+
+/** "1s", "500ms", "1m", or bare seconds; returns seconds (0 when unreadable). */
+export function parseInterval(value: string | null): number {
+  const m = value?.trim().match(/^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i);
+  if (!m) return 0;
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 's').toLowerCase();
+  return unit === 'ms' ? n / 1000 : unit === 'm' ? n * 60 : n;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+}

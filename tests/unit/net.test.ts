@@ -1,0 +1,485 @@
+// @vitest-environment node
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CACHE_TTL_MS, TtlCache, type KeyValueStorage } from '../../src/background/net/cache';
+import { Http, isNotFound, parseRetryAfter, ServiceError, type ServiceStatus } from '../../src/background/net/http';
+import { parseInterval, Scheduler } from '../../src/background/net/scheduler';
+import { recorded, stubFetch } from '../fixtures/api-recorded/replay';
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+/** A promise we settle by hand, to hold tasks "in flight". */
+function deferred<T = void>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Resolves to the settled state without letting an expected rejection go unhandled. */
+function settle<T>(p: Promise<T>) {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error: error as ServiceError }),
+  );
+}
+
+/** Lets fake time run while a request waits for its turn in the rate limiter. */
+async function drive<T>(p: Promise<T>, ms = 5_000) {
+  const settled = settle(p);
+  await vi.advanceTimersByTimeAsync(ms);
+  return settled;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(new Date('2026-07-01T00:00:00Z'));
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('Scheduler', () => {
+  it('spaces Crossref public-pool requests 200 ms apart (5/s) and runs one at a time', async () => {
+    const s = new Scheduler();
+    const t0 = Date.now();
+    const starts: number[] = [];
+    const all = Array.from({ length: 5 }, (_, i) =>
+      s.schedule('crossref', async () => {
+        starts.push(Date.now() - t0);
+        return i;
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await Promise.all(all)).toEqual([0, 1, 2, 3, 4]);
+    expect(starts).toEqual([0, 200, 400, 600, 800]);
+  });
+
+  it('uses the polite limits (10/s, 3 in flight) once an email is configured', async () => {
+    const s = new Scheduler({ profile: { crossrefPolite: true } });
+    expect(s.limitOf('crossref')).toMatchObject({ perSecond: 10, concurrency: 3 });
+    const gates = Array.from({ length: 5 }, () => deferred());
+    let running = 0;
+    let peak = 0;
+    const all = gates.map((g) =>
+      s.schedule('crossref', async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await g.promise;
+        running--;
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(running).toBe(3);
+    gates[0]!.resolve();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(running).toBe(3); // the fourth took the freed slot
+    gates.forEach((g) => g.resolve());
+    await vi.advanceTimersByTimeAsync(500);
+    await Promise.all(all);
+    expect(peak).toBe(3);
+  });
+
+  it('shares one NCBI budget between eutils and idconv (3/s without key, 10/s with)', async () => {
+    const s = new Scheduler();
+    const t0 = Date.now();
+    const starts: Array<[string, number]> = [];
+    const run = (svc: 'eutils' | 'idconv') => s.schedule(svc, async () => void starts.push([svc, Date.now() - t0]));
+    const all = [run('eutils'), run('idconv'), run('eutils')];
+    await vi.advanceTimersByTimeAsync(1000);
+    await Promise.all(all);
+    expect(starts.map(([svc]) => svc)).toEqual(['eutils', 'idconv', 'eutils']);
+    expect(starts[1]![1] - starts[0]![1]).toBeGreaterThanOrEqual(333);
+    expect(starts[2]![1] - starts[1]![1]).toBeGreaterThanOrEqual(333);
+    s.configure({ ncbiApiKey: true });
+    expect(s.limitOf('idconv').perSecond).toBe(10);
+  });
+
+  it('adapts to the rate headers Crossref sends, with a ceiling', () => {
+    const s = new Scheduler();
+    expect(s.limitOf('crossref')).toMatchObject({ perSecond: 5, concurrency: 1 });
+    s.observe('crossref', recorded('crossref/works-filter-doi-assembled.json').headers); // public 5 / 1s / 1
+    expect(s.limitOf('crossref')).toMatchObject({ perSecond: 5, concurrency: 1 });
+    s.observe('crossref', new Headers({ 'x-rate-limit-limit': '10', 'x-rate-limit-interval': '1s', 'x-concurrency-limit': '3' }));
+    expect(s.limitOf('crossref')).toMatchObject({ perSecond: 10, concurrency: 3 });
+    s.observe('crossref', recorded('crossref/works-doi-404-blblbl.txt').headers); // polite 50 / 1s, no concurrency header
+    expect(s.limitOf('crossref')).toMatchObject({ perSecond: 20, concurrency: 3 });
+    s.observe('crossref', new Headers({ 'x-rate-limit-limit': '5', 'x-rate-limit-interval': '2s' }));
+    expect(s.limitOf('crossref').perSecond).toBe(2.5);
+    expect(parseInterval('500ms')).toBe(0.5);
+    expect(parseInterval('nonsense')).toBe(0);
+  });
+
+  it('pauses a pool on request, and on an exhausted IETF ratelimit window', async () => {
+    const s = new Scheduler();
+    const t0 = Date.now();
+    s.pause('europepmc', 1500);
+    const first = s.schedule('europepmc', async () => Date.now() - t0);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await first).toBe(1500);
+
+    s.observe('openalex', new Headers({ 'ratelimit-remaining': '0', 'ratelimit-reset': '1' }));
+    expect(s.pausedFor('openalex')).toBe(1000);
+    s.observe('openalex', new Headers({ 'ratelimit-remaining': '99', 'ratelimit-reset': '1' }));
+    expect(s.pausedFor('openalex')).toBe(1000);
+  });
+
+  it('drops a queued task whose signal aborts, without running it', async () => {
+    const s = new Scheduler();
+    const ran: number[] = [];
+    const controller = new AbortController();
+    const a = s.schedule('crossref', async () => void ran.push(1));
+    const b = settle(s.schedule('crossref', async () => void ran.push(2), controller.signal));
+    controller.abort();
+    await vi.advanceTimersByTimeAsync(1000);
+    await a;
+    expect((await b).ok).toBe(false);
+    expect(ran).toEqual([1]);
+  });
+});
+
+describe('Http', () => {
+  const make = (fetch: typeof globalThis.fetch, extra: ConstructorParameters<typeof Http>[0] = {}) =>
+    new Http({ fetch, random: () => 0.5, ...extra });
+
+  it('parses JSON, adapts the limiter to the response headers, and sends no cookies or referrer', async () => {
+    const stub = stubFetch(() => recorded('crossref/works-query-ecology-rows2.json')); // polite 10/1s/3
+    const http = make(stub.fetch);
+    const body = await http.request<{ message: { items: unknown[] } }>('crossref', 'https://api.crossref.org/works?query=ecology&rows=2');
+    expect(body.message.items).toHaveLength(2);
+    expect(http.scheduler.limitOf('crossref')).toMatchObject({ perSecond: 10, concurrency: 3 });
+    expect(stub.inits[0]).toMatchObject({ credentials: 'omit', referrerPolicy: 'no-referrer', method: 'GET' });
+  });
+
+  it("treats Crossref's plain-text 404 under a JSON content type as 'not found', not as malformed JSON", async () => {
+    const stub = stubFetch(() => recorded('crossref/works-doi-404-blblbl.txt'));
+    const r = await settle(make(stub.fetch).request('crossref', 'https://api.crossref.org/works/blblbl'));
+    expect(r.ok).toBe(false);
+    const e = (r as { error: ServiceError }).error;
+    expect(e).toBeInstanceOf(ServiceError);
+    expect(e).toMatchObject({ service: 'crossref', kind: 'http', status: 404, detail: 'Resource not found.' });
+    expect(isNotFound(e)).toBe(true);
+    expect(stub.urls).toHaveLength(1); // 4xx are not retried
+  });
+
+  it('reports a 200 whose body is not JSON as malformed', async () => {
+    const stub = stubFetch(() => recorded('openalex/works-doi-url-404.html', { status: 200 }));
+    const r = await settle(make(stub.fetch).request('openalex', 'https://api.openalex.org/works/x'));
+    expect((r as { error: ServiceError }).error).toMatchObject({ kind: 'malformed', message: 'OpenAlex sent an unreadable response' });
+  });
+
+  it('retries a 5xx at most twice with growing delays, then gives up with a short message', async () => {
+    const stub = stubFetch(() => recorded('crossref/works-500-cursor-5.json'));
+    const statuses: ServiceStatus[] = [];
+    const http = make(stub.fetch, { breakerThreshold: 10 });
+    http.onStatus((s) => statuses.push(s));
+    const r = settle(http.request('crossref', 'https://api.crossref.org/works?cursor=5'));
+    await vi.advanceTimersByTimeAsync(60_000);
+    const { error } = (await r) as { error: ServiceError };
+    expect(stub.urls).toHaveLength(3);
+    expect(error).toMatchObject({ kind: 'http', status: 500, message: 'Crossref unavailable (HTTP 500)' });
+    expect(statuses.map((s) => s.state)).toEqual(['retrying', 'retrying', 'unavailable']);
+    expect(statuses[2]).toEqual({ service: 'crossref', state: 'unavailable', message: 'Crossref unavailable (HTTP 500)' });
+    expect(statuses[0]!.message).toBe('Crossref unavailable (HTTP 500), retrying in 1 s');
+    expect(statuses[1]!.retryInMs).toBe(2000);
+  });
+
+  it('recovers when a retry succeeds and announces the service is back', async () => {
+    const stub = stubFetch((_u, n) => (n === 0 ? new Response('busy', { status: 503 }) : recorded('europepmc/search-no-results.json')));
+    const http = make(stub.fetch);
+    const states: string[] = [];
+    http.onStatus((s) => states.push(s.state));
+    const r = http.request('europepmc', 'https://www.ebi.ac.uk/europepmc/webservices/rest/search?query=x');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await r).toMatchObject({ hitCount: 0 });
+    expect(stub.urls).toHaveLength(2);
+    expect(states).toEqual(['retrying', 'ok']);
+  });
+
+  it('retries network errors and reports them as such', async () => {
+    const stub = stubFetch(() => Promise.reject(new TypeError('Failed to fetch')));
+    const r = settle(make(stub.fetch).request('unpaywall', 'https://api.unpaywall.org/v2/10.1/x?email=a@b.org'));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect((await r) as unknown).toMatchObject({ error: { kind: 'network', message: 'Unpaywall unreachable (network error)' } });
+    expect(stub.urls).toHaveLength(3);
+  });
+
+  it('times out a silent service after 10 s per attempt', async () => {
+    const stub = stubFetch(
+      (_u, _n, init) =>
+        new Promise<Response>((_resolve, reject) => {
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        }),
+    );
+    const r = settle(make(stub.fetch, { maxRetries: 1 }).request('eutils', 'https://eutils.ncbi.nlm.nih.gov/x'));
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(stub.urls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect((await r) as unknown).toMatchObject({ error: { kind: 'timeout', message: 'PubMed did not answer within 10 s' } });
+    expect(stub.urls).toHaveLength(2);
+  });
+
+  it('on 429 honours Retry-After, pausing the whole NCBI queue, and says so', async () => {
+    const t0 = Date.now();
+    const at: number[] = [];
+    const stub = stubFetch((url, n) => {
+      at.push(Date.now() - t0);
+      if (n === 0) return json({ error: 'API rate limit exceeded' }, 429, { 'retry-after': '30' });
+      return recorded(url.pathname.includes('esummary') ? 'ncbi/esummary-28806736.json' : 'ncbi/idconv-doi-10.1038_ng.590.json');
+    });
+    const http = make(stub.fetch);
+    const statuses: ServiceStatus[] = [];
+    http.onStatus((s) => statuses.push(s));
+    const summary = http.request('eutils', 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esummary.fcgi?id=28806736');
+    await vi.advanceTimersByTimeAsync(10);
+    // Queued after the 429: must wait for the pause although it goes to another NCBI host.
+    const conv = http.request('idconv', 'https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/?ids=10.1038%2Fng.590');
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(stub.urls).toHaveLength(1);
+    expect(statuses[0]).toMatchObject({ service: 'eutils', state: 'rate-limited', retryInMs: 30_000, message: 'PubMed rate limit, retrying in 30 s' });
+    await vi.advanceTimersByTimeAsync(2_000);
+    await Promise.all([summary, conv]);
+    expect(stub.urls).toHaveLength(3);
+    expect(at[1]).toBeGreaterThanOrEqual(30_000);
+    expect(at[2]).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('reads Retry-After as an HTTP date too', () => {
+    const now = Date.parse('2026-07-01T00:00:00Z');
+    expect(parseRetryAfter('Wed, 01 Jul 2026 00:00:45 GMT', now)).toBe(45_000);
+    expect(parseRetryAfter('120', now)).toBe(120_000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+
+  it('gives up on a Retry-After beyond the cap and fails fast until it has passed', async () => {
+    const stub = stubFetch((_u, n) =>
+      n === 0 ? recorded('crossref/429-too-many-requests.html', { headers: { 'retry-after': '120' } }) : recorded('crossref/works-query-ecology-rows2.json'),
+    );
+    const http = make(stub.fetch);
+    const first = await settle(http.request('crossref', 'https://api.crossref.org/works?query=a'));
+    expect(first).toMatchObject({
+      ok: false,
+      error: { kind: 'rate-limited', status: 429, retryAfterMs: 120_000, message: 'Crossref rate limit, try again in 2 min', detail: '429 Too Many Requests' },
+    });
+    const second = await settle(http.request('crossref', 'https://api.crossref.org/works?query=b'));
+    expect(second).toMatchObject({ ok: false, error: { kind: 'rate-limited', message: 'Crossref rate limit, retrying in 2 min' } });
+    expect(stub.urls).toHaveLength(1);
+    vi.advanceTimersByTime(120_000);
+    await expect(http.request('crossref', 'https://api.crossref.org/works?query=b')).resolves.toBeTruthy();
+    expect(stub.urls).toHaveLength(2);
+  });
+
+  it('opens the circuit after consecutive failures, fails fast, then probes after the cool-down', async () => {
+    let down = true;
+    const stub = stubFetch(() => (down ? new Response('', { status: 502 }) : recorded('unpaywall/v2-10.1073_pnas.1414271111.json')));
+    const http = make(stub.fetch, { maxRetries: 0, breakerThreshold: 3, breakerCooldownMs: 30_000 });
+    const statuses: ServiceStatus[] = [];
+    http.onStatus((s) => statuses.push(s));
+    for (let i = 0; i < 3; i++) await drive(http.request('unpaywall', `https://api.unpaywall.org/v2/10.1/${i}?email=a@b.org`), 1000);
+    expect(stub.urls).toHaveLength(3);
+    expect(http.statusOf('unpaywall')).toBe('unavailable');
+    expect(statuses.at(-1)).toMatchObject({ state: 'unavailable', message: 'Unpaywall unavailable, retrying in 30 s' });
+
+    const fast = await settle(http.request('unpaywall', 'https://api.unpaywall.org/v2/10.1/9?email=a@b.org'));
+    expect(fast).toMatchObject({ ok: false, error: { message: 'Unpaywall unavailable, retrying in 29 s' } });
+    expect(stub.urls).toHaveLength(3); // no network call while open
+
+    vi.advanceTimersByTime(30_000);
+    down = false;
+    await expect(http.request('unpaywall', 'https://api.unpaywall.org/v2/10.1/9?email=a@b.org')).resolves.toMatchObject({ is_oa: true });
+    expect(http.statusOf('unpaywall')).toBe('ok');
+    expect(statuses.at(-1)).toMatchObject({ state: 'ok', message: 'Unpaywall available again' });
+  });
+
+  it('does not let 4xx answers or other services open a circuit', async () => {
+    const stub = stubFetch((url) =>
+      url.hostname === 'api.crossref.org' ? recorded('crossref/works-400-validation-failure.json') : new Response('', { status: 500 }),
+    );
+    const http = make(stub.fetch, { maxRetries: 0, breakerThreshold: 2 });
+    for (let i = 0; i < 4; i++) {
+      const r = await drive(http.request('crossref', `https://api.crossref.org/works?sample=${i}`));
+      expect(r).toMatchObject({ error: { kind: 'http', status: 400 } });
+    }
+    expect(await drive(http.request('crossref', 'https://api.crossref.org/works?sample=200'))).toMatchObject({
+      error: { message: 'Crossref refused the request (HTTP 400: Integer specified as 200 but must be a positive integer less than or equal to 100.)' },
+    });
+    await drive(http.request('europepmc', 'https://www.ebi.ac.uk/a'));
+    await drive(http.request('europepmc', 'https://www.ebi.ac.uk/b'));
+    expect(http.statusOf('europepmc')).toBe('unavailable');
+    expect(http.statusOf('crossref')).toBe('ok');
+    expect(stub.urls).toHaveLength(7);
+  });
+
+  it('shares one network call between identical concurrent GETs', async () => {
+    const gate = deferred();
+    const stub = stubFetch(async () => {
+      await gate.promise;
+      return recorded('crossref/works-query-ecology-rows2.json');
+    });
+    const http = make(stub.fetch);
+    const url = 'https://api.crossref.org/works?query=ecology&rows=2';
+    const a = http.request('crossref', url);
+    const b = http.request('crossref', url);
+    const other = http.request('crossref', `${url}&x=1`);
+    await vi.advanceTimersByTimeAsync(500);
+    gate.resolve();
+    await vi.advanceTimersByTimeAsync(500);
+    const [ra, rb] = await Promise.all([a, b]);
+    expect(ra).toBe(rb);
+    await other;
+    expect(stub.urls.filter((u) => u === url)).toHaveLength(1);
+    // Once settled, the next identical request goes out again (the cache, not this, remembers answers).
+    const stub2Count = stub.urls.length;
+    void http.request('crossref', url).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(stub.urls.length).toBe(stub2Count + 1);
+  });
+
+  it('lets one caller of a shared request cancel without cancelling the others; the last one out aborts it', async () => {
+    let networkAborted = false;
+    const gate = deferred<Response>();
+    const stub = stubFetch((_u, _n, init) => {
+      init?.signal?.addEventListener('abort', () => (networkAborted = true));
+      return gate.promise;
+    });
+    const http = make(stub.fetch);
+    const url = 'https://api.openalex.org/works?filter=doi:10.1/x';
+    const c1 = new AbortController();
+    const c2 = new AbortController();
+    const first = settle(http.request('openalex', url, { signal: c1.signal }));
+    const second = http.request('openalex', url, { signal: c2.signal });
+    await vi.advanceTimersByTimeAsync(10);
+    c1.abort();
+    expect(await first).toMatchObject({ ok: false, error: { kind: 'aborted' } });
+    expect(networkAborted).toBe(false);
+    gate.resolve(recorded('openalex/works-filter-OR-two-works.json'));
+    await expect(second).resolves.toMatchObject({ meta: { count: 2 } });
+
+    const gate2 = deferred<Response>();
+    const stub2 = stubFetch((_u, _n, init) => {
+      init?.signal?.addEventListener('abort', () => gate2.resolve(new Response('', { status: 599 })));
+      return new Promise<Response>((_r, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('a', 'AbortError'))));
+    });
+    const http2 = make(stub2.fetch);
+    const c3 = new AbortController();
+    const only = settle(http2.request('openalex', url, { signal: c3.signal }));
+    await vi.advanceTimersByTimeAsync(10);
+    c3.abort();
+    expect(await only).toMatchObject({ error: { kind: 'aborted' } });
+    await vi.advanceTimersByTimeAsync(10);
+    expect((await gate2.promise).status).toBe(599); // the network request itself was aborted
+    expect(http2.statusOf('openalex')).toBe('ok'); // cancelling is not a failure of the service
+  });
+
+  it("decodes bodies in the charset the server declares (idconv's ISO-8859-1)", async () => {
+    const bytes = Uint8Array.from([...'{"status":"ok","records":[],"note":"'].map((c) => c.charCodeAt(0)).concat([0xe9], [...'"}'].map((c) => c.charCodeAt(0))));
+    // The content type is idconv's recorded one.
+    const headers = recorded('ncbi/idconv-doi-10.1038_ng.590.json').headers;
+    const stub = stubFetch(() => new Response(bytes, { headers }));
+    await expect(make(stub.fetch).request('idconv', 'https://pmc.ncbi.nlm.nih.gov/x')).resolves.toMatchObject({ note: 'é' });
+  });
+});
+
+describe('TtlCache', () => {
+  class MapStorage implements KeyValueStorage {
+    readonly data = new Map<string, unknown>();
+    gets = 0;
+    failSetWhen: (items: Record<string, unknown>) => Error | undefined = () => undefined;
+    async get(keys: string[]) {
+      this.gets++;
+      const out: Record<string, unknown> = {};
+      for (const k of keys) if (this.data.has(k)) out[k] = structuredClone(this.data.get(k));
+      return out;
+    }
+    async set(items: Record<string, unknown>) {
+      const err = this.failSetWhen(items);
+      if (err) throw err;
+      for (const [k, v] of Object.entries(items)) this.data.set(k, structuredClone(v));
+    }
+    async remove(keys: string[]) {
+      for (const k of keys) this.data.delete(k);
+    }
+    entryKeys() {
+      return [...this.data.keys()].filter((k) => !k.endsWith('__index__'));
+    }
+  }
+
+  it('remembers found and not-found answers, and forgets them after their TTLs', async () => {
+    let now = Date.parse('2026-07-01T00:00:00Z');
+    const storage = new MapStorage();
+    const cache = new TtlCache(storage, { now: () => now });
+    await cache.set('crossref:doi:10.1/a', { DOI: '10.1/a' });
+    await cache.set('crossref:doi:10.1/missing', null, 'negative');
+    expect(await cache.get('crossref:doi:10.1/a')).toEqual({ value: { DOI: '10.1/a' }, negative: false });
+    expect(await cache.get('crossref:doi:10.1/missing')).toEqual({ value: null, negative: true });
+    expect(await cache.get('crossref:doi:10.1/never')).toBeUndefined();
+
+    now += CACHE_TTL_MS.negative + 1;
+    expect(await cache.get('crossref:doi:10.1/missing')).toBeUndefined();
+    expect(await cache.get('crossref:doi:10.1/a')).toBeDefined();
+    now += CACHE_TTL_MS.positive;
+    expect(await cache.get('crossref:doi:10.1/a')).toBeUndefined();
+    await vi.runAllTimersAsync();
+    expect(storage.entryKeys()).toEqual([]); // expired entries are removed from storage too
+  });
+
+  it('answers from memory first and from storage after a restart', async () => {
+    const storage = new MapStorage();
+    const cache = new TtlCache(storage);
+    await cache.setMany([
+      { key: 'a', value: 1 },
+      { key: 'b', value: 2 },
+    ]);
+    const before = storage.gets;
+    expect((await cache.getMany(['a', 'b'])).size).toBe(2);
+    expect(storage.gets).toBe(before);
+    const restarted = new TtlCache(storage);
+    expect(await restarted.get('b')).toEqual({ value: 2, negative: false });
+  });
+
+  it('stays within its entry bound by evicting the oldest', async () => {
+    let now = 1_000_000;
+    const storage = new MapStorage();
+    const cache = new TtlCache(storage, { maxEntries: 10, now: () => now });
+    for (let i = 0; i < 15; i++) {
+      now += 1000;
+      await cache.set(`k${i}`, i);
+    }
+    const kept = storage.entryKeys();
+    expect(kept.length).toBeLessThanOrEqual(10);
+    expect(kept).toContain('rlcache:k14');
+    expect(kept).not.toContain('rlcache:k0');
+  });
+
+  it('on a quota error evicts and retries once, and never throws to the caller', async () => {
+    let now = 1_000_000;
+    const storage = new MapStorage();
+    // Chrome's wording; the fake quota is 6 entries.
+    storage.failSetWhen = (items) => {
+      const incoming = Object.keys(items).filter((k) => !k.endsWith('__index__') && !storage.data.has(k)).length;
+      return storage.entryKeys().length + incoming > 6 ? new Error('QUOTA_BYTES quota exceeded') : undefined;
+    };
+    const cache = new TtlCache(storage, { now: () => now });
+    for (let i = 0; i < 12; i++) {
+      now += 1000;
+      await expect(cache.set(`k${i}`, i)).resolves.toBeUndefined();
+    }
+    expect(storage.entryKeys()).toContain('rlcache:k11');
+    expect(storage.entryKeys().length).toBeLessThanOrEqual(6);
+    expect(await new TtlCache(storage, { now: () => now }).get('k11')).toEqual({ value: 11, negative: false });
+
+    storage.failSetWhen = () => new Error('QUOTA_BYTES quota exceeded');
+    await expect(cache.set('stuck', 1)).resolves.toBeUndefined();
+    expect(await cache.get('stuck')).toEqual({ value: 1, negative: false }); // still served from memory
+  });
+
+  it('treats a failing storage read as a miss', async () => {
+    const broken: KeyValueStorage = {
+      get: () => Promise.reject(new Error('storage gone')),
+      set: () => Promise.reject(new Error('storage gone')),
+      remove: () => Promise.reject(new Error('storage gone')),
+    };
+    const cache = new TtlCache(broken);
+    await expect(cache.get('x')).resolves.toBeUndefined();
+    await expect(cache.set('x', 1)).resolves.toBeUndefined();
+  });
+});
