@@ -1,5 +1,4 @@
 import { defineConfig } from 'wxt';
-import { contentScriptMatches } from './src/sites/hosts';
 import { API_HOST_PERMISSIONS } from './src/background/services/hosts';
 
 export default defineConfig({
@@ -14,10 +13,4 @@ export default defineConfig({
       ? { browser_specific_settings: { gecko: { id: 'reflens@reflens.invalid', strict_min_version: '115.0' } } }
       : {}),
   }),
-  // Content-script matches come from the adapter registry so the manifest cannot drift from the code.
-  hooks: {
-    'build:manifestGenerated': (_wxt, manifest) => {
-      for (const cs of manifest.content_scripts ?? []) cs.matches = contentScriptMatches();
-    },
-  },
 });

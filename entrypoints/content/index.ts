@@ -1,5 +1,5 @@
 import { startRefLens } from '../../src/content/main';
-import { contentScriptMatches } from '../../src/sites/hosts';
+import { contentScriptMatches } from '../../src/sites';
 
 export default defineContentScript({
   matches: contentScriptMatches(),

@@ -1,7 +1,4 @@
-/**
- * Hostnames each adapter serves. Kept apart from the adapters (which touch the DOM) so the build config
- * can read them to generate the content-script `matches`, and the coverage test can check them.
- */
+/** Long host lists of the Elsevier adapters, kept out of the adapter code for readability. */
 
 /** Elsevier health and society journals on the Atypon "core" platform (cell.com shell). */
 export const ELSEVIER_HEALTH_HOSTS = [
@@ -50,9 +47,3 @@ export const ELSEVIER_HEALTH_HOSTS = [
 ] as const;
 
 export const SCIENCEDIRECT_HOSTS = ['www.sciencedirect.com'] as const;
-
-/** Every host a content script is declared on, as match patterns (http and https). */
-export function contentScriptMatches(): string[] {
-  const hosts = [...ELSEVIER_HEALTH_HOSTS, ...SCIENCEDIRECT_HOSTS];
-  return hosts.map((h) => `*://${h}/*`);
-}

@@ -14,3 +14,9 @@ export function pickAdapter(url: URL, doc: Document): SiteAdapter | undefined {
     }
   });
 }
+
+/** Match patterns of every host an adapter serves: the content script's `matches` (http and https). */
+export function contentScriptMatches(): string[] {
+  const hosts = new Set(ADAPTERS.flatMap((a) => a.hosts));
+  return [...hosts].map((h) => `*://${h}/*`);
+}
