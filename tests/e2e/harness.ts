@@ -10,7 +10,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { generate } from 'selfsigned';
 
@@ -236,7 +236,10 @@ export interface PageDiagnostics {
 
 export interface LaunchedBrowser {
   context: BrowserContext;
+  /** The service worker seen at launch; MV3 may stop it when idle, so prefer liveServiceWorker() later on. */
   serviceWorker: Worker;
+  /** A running service worker of the extension, woken through its options page if Chromium had stopped it. */
+  liveServiceWorker(): Promise<Worker>;
   /** console.error messages from the extension's service worker. */
   serviceWorkerErrors: string[];
   extensionId: string;
@@ -319,6 +322,25 @@ export async function launchBrowser(options: LaunchOptions): Promise<LaunchedBro
     },
     serviceWorkerErrors,
     extensionId,
+    liveServiceWorker: async () => {
+      if (!ext) throw new Error('launched without an extension: no service worker');
+      const running = context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extensionId}/`));
+      if (running) return running;
+      const woken = context.waitForEvent('serviceworker', { timeout: 30_000 });
+      const wake = await context.newPage();
+      const manifest = JSON.parse(readFileSync(join(ext, 'manifest.json'), 'utf8')) as {
+        options_ui?: { page?: string };
+        options_page?: string;
+      };
+      const extPage = manifest.options_ui?.page ?? manifest.options_page ?? 'manifest.json';
+      await wake.goto(`chrome-extension://${extensionId}/${extPage}`).catch(() => undefined);
+      const worker = await woken;
+      await wake.close();
+      worker.on('console', (msg) => {
+        if (msg.type() === 'error') serviceWorkerErrors.push(msg.text());
+      });
+      return worker;
+    },
     openPage: async (url) => {
       const page = await context.newPage();
       watch(page);
@@ -356,34 +378,31 @@ export interface Annotation {
   links: AnnotatedLink[];
   flags: string[];
   hasNote: boolean;
-  /** The reference item's own visible text (the tools live in a shadow root, so they add nothing). */
+  /** The reference item's own text, whitespace-collapsed, without the tools. */
   text: string;
   hasTools: boolean;
 }
 
 /** Reads every annotated reference and the contents of its tools' open shadow root, in document order. */
 export function readAnnotations(page: Page): Promise<Annotation[]> {
-  return page.evaluate(() => {
-    const toolsOf = (item: Element): Element | null => {
-      const inside = item.querySelector('reflens-tools');
-      if (inside) return inside;
+  // No named helper functions in here: tsx's keep-names transform would reference a __name the page lacks.
+  return page.evaluate(() =>
+    [...document.querySelectorAll('[data-reflens-ref]')].map((item) => {
       const next = item.nextElementSibling;
-      return next && next.localName === 'reflens-tools' ? next : null;
-    };
-    return [...document.querySelectorAll('[data-reflens-ref]')].map((item) => {
-      const tools = toolsOf(item);
+      const tools = item.querySelector('reflens-tools') ?? (next && next.localName === 'reflens-tools' ? next : null);
       const root = tools?.shadowRoot ?? null;
       const links = root
-        ? [...root.querySelectorAll<HTMLAnchorElement>('a[data-reflens-link]')].map((a) => {
-            const conf = a.getAttribute('data-reflens-confidence');
-            return {
-              kind: a.getAttribute('data-reflens-link') ?? '',
-              href: a.href,
-              source: a.getAttribute('data-reflens-source'),
-              confidence: conf === null ? null : Number(conf),
-            };
-          })
+        ? [...root.querySelectorAll<HTMLAnchorElement>('a[data-reflens-link]')].map((a) => ({
+            kind: a.getAttribute('data-reflens-link') ?? '',
+            href: a.href,
+            source: a.getAttribute('data-reflens-source'),
+            confidence: a.hasAttribute('data-reflens-confidence') ? Number(a.getAttribute('data-reflens-confidence')) : null,
+          }))
         : [];
+      // Text with a space at element boundaries: inline-styled author <li>s would otherwise run together.
+      const copy = item.cloneNode(true) as Element;
+      copy.querySelectorAll('reflens-tools').forEach((t) => t.remove());
+      copy.querySelectorAll('li, div, p, br, h3, h4, span').forEach((e) => e.after(' '));
       const flags = root ? [...root.querySelectorAll('[data-reflens-flag]')].map((f) => f.getAttribute('data-reflens-flag') ?? '') : [];
       return {
         n: Number(item.getAttribute('data-reflens-ref')),
@@ -391,11 +410,11 @@ export function readAnnotations(page: Page): Promise<Annotation[]> {
         links,
         flags,
         hasNote: item.hasAttribute('data-reflens-has-note'),
-        text: (item as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
+        text: (copy.textContent ?? '').replace(/\s+/g, ' ').trim(),
         hasTools: tools !== null,
       };
-    });
-  });
+    }),
+  );
 }
 
 /**
@@ -405,4 +424,55 @@ export function readAnnotations(page: Page): Promise<Annotation[]> {
 export function toolsSelector(n: number, inner: string): string {
   const item = `[data-reflens-ref="${n}"]`;
   return `:is(${item} reflens-tools, ${item} + reflens-tools) ${inner}`;
+}
+
+export const FAKE_SERVICES_MODULE = join(REPO_ROOT, 'tests/fake-services/server.ts');
+
+export interface MountedFakeServices {
+  mounted: boolean;
+  /** One line saying what was mounted, or why nothing was. */
+  note: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Mounts the fake scholarly services (tests/fake-services/server.ts) on the server's API hosts, loaded with the
+ * given records file; `options` go to startFakeServices unchanged. Without that module, API requests answer 404.
+ */
+export async function mountFakeServices(
+  server: TestServer,
+  recordsFile: string,
+  options: Record<string, unknown> = {},
+): Promise<MountedFakeServices> {
+  const nothing = async (): Promise<void> => {};
+  if (!existsSync(FAKE_SERVICES_MODULE)) {
+    return { mounted: false, note: `fake services: ${FAKE_SERVICES_MODULE} missing; API hosts answer 404`, close: nothing };
+  }
+  if (!existsSync(recordsFile)) {
+    return { mounted: false, note: `fake services: records ${recordsFile} missing; API hosts answer 404`, close: nothing };
+  }
+  // Loaded at run time so the harness works before (and without) the fake services.
+  const mod = (await import(pathToFileURL(FAKE_SERVICES_MODULE).href)) as {
+    startFakeServices?: (opts: Record<string, unknown>) => Promise<FakeServicesHandle>;
+    loadRecords?: (path: string) => unknown[];
+  };
+  if (typeof mod.startFakeServices !== 'function' || typeof mod.loadRecords !== 'function') {
+    return { mounted: false, note: 'fake services: module lacks startFakeServices/loadRecords; API hosts answer 404', close: nothing };
+  }
+  const records = mod.loadRecords(recordsFile);
+  const services = await mod.startFakeServices({ ...options, records, server: 'handler' });
+  server.mountApi(services.handler);
+  return {
+    mounted: true,
+    note: `fake services: mounted with ${records.length} records from ${recordsFile}`,
+    close: async () => {
+      server.mountApi(undefined);
+      await services.close();
+    },
+  };
+}
+
+interface FakeServicesHandle {
+  handler: RequestHandler;
+  close(): Promise<void>;
 }

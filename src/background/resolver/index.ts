@@ -17,7 +17,7 @@ import { cslFromPage, type LinkedId, type ReferenceInput, type ReferenceResult }
 import type { TtlCache } from '../net/cache';
 import { isServiceError } from '../net/http';
 import type { CrossrefClient } from '../services/crossref';
-import type { NcbiClient, PubmedSummary } from '../services/ncbi';
+import type { CitationQuery, NcbiClient, PubmedSummary } from '../services/ncbi';
 import { confirmPubmed, cslFromCrossref, cslFromPubmed } from './metadata';
 import type { Rejections } from './rejections';
 
@@ -58,10 +58,14 @@ export function referenceFingerprint(ref: Pick<ReferenceInput, 'text' | 'ids'>):
   return `${(h1 >>> 0).toString(36)}${(h2 >>> 0).toString(36)}:${s.length}`;
 }
 
-/** Page CSL completed by the reference parser where the adapter had no structure. */
+/**
+ * Page CSL, completed by the reference parser where the adapter had no structure and the page gives no
+ * identifier (identified works get their metadata from Crossref or PubMed instead; the parser model is costly to load).
+ */
 function structuredCsl(ref: ReferenceInput): CslItem {
   const page = cslFromPage(ref);
-  const needsParse = !page.title || !page.author?.length || !page['container-title'] || !page.issued;
+  const identified = !!(ref.ids.doi || ref.ids.pmid);
+  const needsParse = !identified && (!page.title || !page.author?.length || !page['container-title'] || !page.issued);
   if (!needsParse) return page;
   const parsed = parseReference(ref.text).csl;
   const merged = { ...parsed, ...page } as CslItem;
@@ -92,12 +96,13 @@ export class Resolver {
     const works = await Promise.all(refs.map((ref) => this.prepare(ref)));
     const cached = await this.cachedResults(works);
     const todo = works.filter((w) => !cached.has(w.ref.n));
+    for (const w of todo) w.csl = structuredCsl(w.ref);
 
     if (todo.length) {
-      await this.pubmedMatch(todo);
-      await this.crossrefMatch(todo);
-      await this.crossIds(todo);
-      await this.metadata(todo);
+      // References PubMed cannot take go to Crossref at once; the others follow as soon as PubMed has answered.
+      const notForPubmed = todo.filter((w) => !w.doi && !w.pmid && !this.citationQuery(w));
+      await Promise.all([this.crossrefMatch(notForPubmed), this.pubmedMatch(todo, (rest) => this.crossrefMatch(rest))]);
+      await Promise.all([this.crossIds(todo), this.metadata(todo)]);
     }
     const results = works.map((w) => cached.get(w.ref.n) ?? this.result(w));
     await this.store(todo, results);
@@ -117,7 +122,7 @@ export class Resolver {
     return {
       ref,
       fingerprint,
-      csl: structuredCsl(ref),
+      csl: cslFromPage(ref),
       doi: pageId(ref.ids.doi),
       pmid: pageId(ref.ids.pmid),
       pmcid: pageId(ref.ids.pmcid),
@@ -158,24 +163,31 @@ export class Resolver {
     for (const w of works) if (!w.failures.includes(message)) w.failures.push(message);
   }
 
-  /** ECitMatch for journal references without identifiers, confirmed by ESummary; ESummary also for page PMIDs. */
-  private async pubmedMatch(works: Work[]): Promise<void> {
-    const candidates = works.filter((w) => !w.doi && !w.pmid);
-    const queries = candidates
-      .map((w) => ({
-        w,
-        q: {
-          key: String(w.ref.n),
-          journal: w.csl['container-title-short'] ?? w.csl['container-title'] ?? '',
-          year: issuedYear(w.csl),
-          volume: w.csl.volume,
-          firstPage: firstPage(w.csl.page),
-          author: firstAuthorForCitmatch(w.csl),
-        },
-      }))
-      .filter(({ q }) => q.journal && q.year && (q.volume || q.firstPage) && q.author);
+  /** The ECitMatch query of a reference without identifiers, when its structure allows one. */
+  private citationQuery(w: Work): CitationQuery | undefined {
+    if (w.doi || w.pmid) return undefined;
+    const q: CitationQuery = {
+      key: String(w.ref.n),
+      journal: w.csl['container-title-short'] ?? w.csl['container-title'] ?? '',
+      year: issuedYear(w.csl),
+      volume: w.csl.volume,
+      firstPage: firstPage(w.csl.page),
+      author: firstAuthorForCitmatch(w.csl),
+    };
+    return q.journal && q.year && (q.volume || q.firstPage) && q.author ? q : undefined;
+  }
 
+  /**
+   * ECitMatch for journal references without identifiers, confirmed by ESummary (which also serves page PMIDs).
+   * References PubMed does not confirm are handed to `fallback` as early as possible.
+   */
+  private async pubmedMatch(works: Work[], fallback: (rest: Work[]) => Promise<void>): Promise<void> {
+    const queries = works.flatMap((w) => {
+      const q = this.citationQuery(w);
+      return q ? [{ w, q }] : [];
+    });
     const proposed = new Map<Work, string>();
+    const later: Promise<void>[] = [];
     if (queries.length) {
       try {
         const answers = await this.deps.ncbi.ecitmatch(queries.map(({ q }) => q));
@@ -186,22 +198,27 @@ export class Resolver {
       } catch (err) {
         this.note(queries.map(({ w }) => w), err);
       }
+      later.push(fallback(queries.map(({ w }) => w).filter((w) => !proposed.has(w))));
     }
 
     const pagePmidsWithoutDoi = works.filter((w) => w.pmid && !w.doi);
     const toSummarise = [...new Set([...proposed.values(), ...pagePmidsWithoutDoi.map((w) => w.pmid!.value)])];
-    if (toSummarise.length === 0) return;
-    let summaries: Map<string, PubmedSummary>;
-    try {
-      summaries = await this.deps.ncbi.esummary(toSummarise);
-    } catch (err) {
-      this.note([...proposed.keys(), ...pagePmidsWithoutDoi], err);
-      return;
+    let summaries = new Map<string, PubmedSummary>();
+    if (toSummarise.length) {
+      try {
+        summaries = await this.deps.ncbi.esummary(toSummarise);
+      } catch (err) {
+        this.note([...proposed.keys(), ...pagePmidsWithoutDoi], err);
+      }
     }
+    const unconfirmed: Work[] = [];
     for (const [w, pmid] of proposed) {
       const s = summaries.get(pmid);
       const confidence = s ? confirmPubmed(s, w.csl) : 0;
-      if (!s || confidence === 0) continue;
+      if (!s || confidence === 0) {
+        unconfirmed.push(w);
+        continue;
+      }
       w.pmid = { value: pmid, source: 'lookup', confidence: round(confidence) };
       this.adoptPubmed(w, s);
     }
@@ -209,6 +226,8 @@ export class Resolver {
       const s = summaries.get(w.pmid!.value);
       if (s) this.adoptPubmed(w, s);
     }
+    later.push(fallback(unconfirmed));
+    await Promise.all(later);
   }
 
   private adoptPubmed(w: Work, s: PubmedSummary): void {

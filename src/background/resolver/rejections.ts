@@ -6,15 +6,19 @@ const MAX_REFERENCES = 5000;
 
 /** Identifiers the user said are wrong for a reference (by fingerprint); respected by every later lookup. */
 export class Rejections {
-  private cache: Record<string, string[]> | undefined;
+  private cache: Promise<Record<string, string[]>> | undefined;
 
   constructor(private readonly area: Pick<Storage.StorageArea, 'get' | 'set'>) {}
 
-  private async load(): Promise<Record<string, string[]>> {
-    if (!this.cache) {
-      const stored = (await this.area.get(KEY))[KEY];
-      this.cache = stored && typeof stored === 'object' ? (stored as Record<string, string[]>) : {};
-    }
+  /** One storage read shared by every concurrent caller. */
+  private load(): Promise<Record<string, string[]>> {
+    this.cache ??= this.area.get(KEY).then(
+      (got) => {
+        const stored = got[KEY];
+        return stored && typeof stored === 'object' ? (stored as Record<string, string[]>) : {};
+      },
+      () => ({}),
+    );
     return this.cache;
   }
 

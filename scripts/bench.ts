@@ -1,0 +1,135 @@
+/**
+ * Speed benchmark of the seed page: the built extension in Chromium against the fake scholarly services with
+ * 100 ms latency and the services' real rate limits. Measures time to data-reflens-status=done on a cold profile
+ * and again warm (cache filled), requests per service, and a naive strategy (one Crossref query per reference,
+ * sequential, paced at Crossref's public limit) in the same run. Last line: one JSON object.
+ * Usage: npm run bench [-- --latency 100 --runs 3]
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import {
+  EXTENSION_DIR,
+  REPO_ROOT,
+  launchBrowser,
+  mountFakeServices,
+  readAnnotations,
+  startServer,
+  type TestServer,
+} from '../tests/e2e/harness';
+
+const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
+const RECORDS = join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json');
+const SERVICE_OF: Record<string, string> = {
+  'api.crossref.org': 'crossref',
+  'eutils.ncbi.nlm.nih.gov': 'eutils',
+  'pmc.ncbi.nlm.nih.gov': 'idconv',
+  'www.ncbi.nlm.nih.gov': 'idconv',
+  'www.ebi.ac.uk': 'europepmc',
+  'api.openalex.org': 'openalex',
+  'api.unpaywall.org': 'unpaywall',
+};
+/** Crossref's public pool: 5 requests/s, one at a time. */
+const CROSSREF_PUBLIC_INTERVAL_MS = 200;
+
+const { values: args } = parseArgs({
+  options: { latency: { type: 'string', default: '100' }, runs: { type: 'string', default: '3' } },
+});
+const latencyMs = Number(args.latency);
+const runs = Math.max(1, Number(args.runs));
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function serviceCounts(server: TestServer, since: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of server.requests.slice(since)) {
+    const s = SERVICE_OF[r.host];
+    if (s) counts[s] = (counts[s] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Time from navigation start to data-reflens-status=done, measured by the page's own clock. */
+async function timeToDone(page: Page, load: () => Promise<unknown>): Promise<number> {
+  await load();
+  await page.waitForFunction(() => document.documentElement.getAttribute('data-reflens-status') === 'done', null, {
+    timeout: 120_000,
+    polling: 10,
+  });
+  return page.evaluate(() => performance.now());
+}
+
+async function naive(server: TestServer, texts: string[]): Promise<number> {
+  const started = performance.now();
+  let last = 0;
+  for (const text of texts) {
+    const wait = last + CROSSREF_PUBLIC_INTERVAL_MS - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    last = performance.now();
+    const res = await fetch(
+      `http://127.0.0.1:${server.port}/works?rows=10&query.bibliographic=${encodeURIComponent(text)}`,
+      { headers: { host: 'api.crossref.org' } },
+    );
+    await res.text();
+  }
+  return performance.now() - started;
+}
+
+async function main(): Promise<void> {
+  const cold: number[] = [];
+  const warm: number[] = [];
+  const naiveMs: number[] = [];
+  let requests: Record<string, number> = {};
+  let warmRequests = 0;
+  let count = 0;
+  for (let run = 0; run < runs; run++) {
+    const server = await startServer();
+    const fake = await mountFakeServices(server, RECORDS, { latencyMs, rateLimits: true });
+    if (!fake.mounted) throw new Error(fake.note);
+    const browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
+    try {
+      const page = await browser.context.newPage();
+      // Warm the browser itself (first navigation of a new profile), not RefLens's cache: another page of the host.
+      await page.goto(new URL('/', SEED_URL).href).catch(() => undefined);
+      const before = server.requests.length;
+      cold.push(await timeToDone(page, () => page.goto(SEED_URL)));
+      requests = serviceCounts(server, before);
+      const refs = await readAnnotations(page);
+      count = refs.length;
+
+      const beforeWarm = server.requests.length;
+      warm.push(await timeToDone(page, () => page.reload()));
+      warmRequests = Object.values(serviceCounts(server, beforeWarm)).reduce((a, b) => a + b, 0);
+
+      naiveMs.push(await naive(server, refs.map((r) => r.text)));
+      console.log(
+        `run ${run + 1}: cold ${cold.at(-1)!.toFixed(0)} ms, warm ${warm.at(-1)!.toFixed(0)} ms (${warmRequests} requests), naive ${naiveMs.at(-1)!.toFixed(0)} ms`,
+      );
+    } finally {
+      await browser.close();
+      await fake.close();
+      await server.close();
+    }
+  }
+  const contentScriptBytes = statSync(join(EXTENSION_DIR, 'content-scripts/content.js')).size;
+  const summary = {
+    references: count,
+    latencyMs,
+    runs,
+    coldMs: Math.round(median(cold)),
+    warmMs: Math.round(median(warm)),
+    warmRequests,
+    naiveMs: Math.round(median(naiveMs)),
+    speedup: Number((median(naiveMs) / median(cold)).toFixed(2)),
+    requests,
+    contentScriptBytes,
+  };
+  console.log(`requests per service (cold): ${JSON.stringify(requests)}`);
+  console.log(JSON.stringify(summary));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,242 @@
+/**
+ * The built extension on the seed article page (Clinical Breast Cancer, Elsevier health / Atypon core shell),
+ * served under its real https URL. The web-service hosts answer 404 here, so everything checked comes from the
+ * page itself; lookups are exercised with the fake services elsewhere.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  API_HOSTS,
+  EXTENSION_DIR,
+  PAGES_DIR,
+  launchBrowser,
+  readAnnotations,
+  startServer,
+  toolsSelector,
+  waitForDone,
+  type Annotation,
+  type LaunchedBrowser,
+  type TestServer,
+} from './harness';
+
+const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
+const SD_FULLTEXT_URL = 'https://www.sciencedirect.com/science/article/pii/S1526820921001543';
+const SEED_COUNT = 51;
+const SHARED_DOI = '10.1007/s10549-019-05427-1';
+
+interface ExpectedRef {
+  n: number;
+  firstAuthor: string;
+  title: string;
+  year: number;
+  doi: string | null;
+  pmid: string | null;
+}
+
+const readExpected = (dir: string): ExpectedRef[] =>
+  JSON.parse(readFileSync(join(PAGES_DIR, dir, 'expected.json'), 'utf8')) as ExpectedRef[];
+const seedExpected = readExpected('elsevier-health/clinical-breast-cancer');
+const sdExpected = readExpected('sciencedirect/fulltext');
+
+/**
+ * APA 7 written by hand from the page's data for references whose page record is complete (every author listed,
+ * no "et al."). The journal stays abbreviated because the page gives only the abbreviation; APA's italics are
+ * lost in plain text; en dash in page ranges; DOI as https://doi.org/ URL when the page links one.
+ */
+const APA_FROM_PAGE: Record<number, string> = {
+  13: 'Siegel, R. L., Miller, K. D., & Jemal, A. (2020). Cancer statistics, 2020. CA Cancer J Clin, 70, 7–30. https://doi.org/10.3322/caac.21590',
+  20: 'den Brok, W. D., Speers, C. H., Gondara, L., Baxter, E., Tyldesley, S. K., & Lohrisch, C. A. (2017). Survival with metastatic breast cancer based on initial presentation, de novo vs. relapsed. Breast Cancer Res Treat, 161, 549–556.',
+  24: 'Giordano, S. H., Buzdar, A. U., Smith, T. L., Kau, S.-W., Yang, Y., & Hortobagyi, G. N. (2004). Is breast cancer survival improving? Cancer, 100, 44–52.',
+};
+
+const FINAL_STATES = ['resolved', 'unresolved', 'error'];
+
+let server: TestServer;
+let browser: LaunchedBrowser;
+const pages: Page[] = [];
+
+async function open(url: string): Promise<Page> {
+  const page = await browser.openPage(url);
+  pages.push(page);
+  return page;
+}
+
+const byN = (refs: Annotation[], n: number): Annotation => {
+  const ref = refs.find((r) => r.n === n);
+  if (!ref) throw new Error(`reference ${n} is not annotated`);
+  return ref;
+};
+
+/** Runs in the service worker: chrome.storage.local, typed just enough for these calls. */
+interface StorageLocal {
+  QUOTA_BYTES: number;
+  getBytesInUse(keys: null | string[]): Promise<number>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string | string[]): Promise<void>;
+}
+type WorkerGlobal = { chrome: { storage: { local: StorageLocal } } };
+
+beforeAll(async () => {
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+    throw new Error(`no built extension at ${EXTENSION_DIR}: run \`npm run test:e2e\`, which builds first`);
+  }
+  server = await startServer();
+  browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('seed page: Clinical Breast Cancer (Elsevier health)', () => {
+  let page: Page;
+  let refs: Annotation[];
+
+  it('annotates exactly the 51 references of the list, once each, and reports done', async () => {
+    page = await open(SEED_URL);
+    const count = await waitForDone(page);
+    refs = await readAnnotations(page);
+
+    expect(count).toBe(SEED_COUNT);
+    expect(await page.getAttribute('html', 'data-reflens-status')).toBe('done');
+    expect(refs).toHaveLength(SEED_COUNT);
+    expect(refs.map((r) => r.n).sort((a, b) => a - b)).toEqual(Array.from({ length: SEED_COUNT }, (_, i) => i + 1));
+    for (const r of refs) {
+      expect(r.hasTools, `reference ${r.n} has tools`).toBe(true);
+      expect(FINAL_STATES, `state of reference ${r.n}`).toContain(r.state);
+    }
+
+    // Each number sits on the list item carrying that label and first author (not on a copy elsewhere).
+    for (const e of seedExpected) {
+      const text = byN(refs, e.n).text;
+      expect(text.startsWith(`${e.n}.`), `reference ${e.n} text: ${text.slice(0, 40)}`).toBe(true);
+      expect(text).toContain(e.firstAuthor);
+    }
+
+    const misplaced = await page.evaluate(() => ({
+      inDropBlock: document.querySelectorAll('.dropBlock [data-reflens-ref], .dropBlock reflens-tools').length,
+      inSidePanel: document.querySelectorAll('aside.core-collateral [data-reflens-ref], aside.core-collateral reflens-tools').length,
+      outsideList: [...document.querySelectorAll('[data-reflens-ref]')].filter((el) => !el.closest('section#references')).length,
+      tools: document.querySelectorAll('reflens-tools').length,
+    }));
+    expect(misplaced).toEqual({ inDropBlock: 0, inSidePanel: 0, outsideList: 0, tools: SEED_COUNT });
+  });
+
+  it('links exactly the DOIs and PMIDs the page gives, and invents none', () => {
+    for (const e of seedExpected) {
+      const links = byN(refs, e.n).links;
+      const pageLinks = (kind: string) => links.filter((l) => l.kind === kind && l.source === 'page').map((l) => l.href);
+      expect(pageLinks('doi'), `page DOI link of reference ${e.n}`).toEqual(e.doi ? [`https://doi.org/${e.doi}`] : []);
+      expect(pageLinks('pubmed'), `page PubMed link of reference ${e.n}`).toEqual(
+        e.pmid ? [`https://pubmed.ncbi.nlm.nih.gov/${e.pmid}/`] : [],
+      );
+    }
+    // Sanity of the ground truth itself: the fixture has both kinds.
+    expect(seedExpected.filter((e) => e.doi).length).toBeGreaterThan(10);
+    expect(seedExpected.filter((e) => e.pmid).length).toBeGreaterThan(5);
+  });
+
+  it('copies an APA 7 citation of the chosen reference to the clipboard', async () => {
+    for (const [n, expected] of Object.entries(APA_FROM_PAGE)) {
+      await page.evaluate(() => navigator.clipboard.writeText(''));
+      await page.locator(toolsSelector(Number(n), 'button[data-reflens-action="copy"]')).click();
+      await expect
+        .poll(() => page.locator(toolsSelector(Number(n), '[data-reflens-status-message]')).textContent(), { timeout: 15_000 })
+        .toMatch(/Copied/);
+      expect(await page.evaluate(() => navigator.clipboard.readText()), `APA of reference ${n}`).toBe(expected);
+    }
+  });
+
+  it('keeps a note across a reload, and shows it for the same work on ScienceDirect', async () => {
+    const n = seedExpected.find((e) => e.doi === SHARED_DOI)?.n;
+    expect(n).toBeDefined();
+    const note = `Seed note ${Date.now()}: compare with the SystHERs registry.`;
+    const textarea = toolsSelector(n!, 'textarea[data-reflens-note]');
+
+    await page.locator(toolsSelector(n!, 'button[data-reflens-action="note"]')).click();
+    await page.locator(textarea).pressSequentially(note);
+    // Saved by the debounce alone: no blur, no button.
+    await page.waitForSelector(`[data-reflens-ref="${n}"][data-reflens-has-note]`, { timeout: 10_000 });
+
+    await page.reload();
+    await waitForDone(page);
+    await page.waitForSelector(`[data-reflens-ref="${n}"][data-reflens-has-note]`, { timeout: 10_000 });
+    expect(await page.locator(textarea).inputValue()).toBe(note);
+
+    const sd = await open(SD_FULLTEXT_URL);
+    await waitForDone(sd);
+    const sdN = sdExpected.find((e) => e.doi === SHARED_DOI)?.n;
+    expect(sdN).toBeDefined();
+    const sdRefs = await readAnnotations(sd);
+    expect(byN(sdRefs, sdN!).links.find((l) => l.kind === 'doi')?.href).toBe(`https://doi.org/${SHARED_DOI}`);
+    await sd.waitForSelector(`[data-reflens-ref="${sdN}"][data-reflens-has-note]`, { timeout: 10_000 });
+    expect(await sd.locator(toolsSelector(sdN!, 'textarea[data-reflens-note]')).inputValue()).toBe(note);
+    expect((await readAnnotations(sd)).filter((r) => r.hasNote).map((r) => r.n)).toEqual([sdN]);
+  });
+
+  it('reports a full storage in the tools and keeps the typed text', async () => {
+    const n = 13;
+    const fillerKey = 'reflens-e2e-filler';
+    const worker = await browser.liveServiceWorker();
+    const fill = await worker.evaluate(async (key) => {
+      const area = (globalThis as unknown as WorkerGlobal).chrome.storage.local;
+      const before = await area.getBytesInUse(null);
+      // Bytes counted per item: key length + JSON length of the value. Leave a few bytes, far less than a note.
+      let slack = 8;
+      for (;;) {
+        try {
+          await area.set({ [key]: 'x'.repeat(area.QUOTA_BYTES - before - key.length - 2 - slack) });
+          break;
+        } catch (err) {
+          if (slack > 4096) throw err;
+          slack *= 2;
+        }
+      }
+      let probeFailed = false;
+      try {
+        await area.set({ 'reflens-e2e-probe': 'y'.repeat(200) });
+        await area.remove('reflens-e2e-probe');
+      } catch {
+        probeFailed = true;
+      }
+      return { before, after: await area.getBytesInUse(null), quota: area.QUOTA_BYTES, probeFailed };
+    }, fillerKey);
+    expect(fill.probeFailed, `storage filled to ${fill.after} of ${fill.quota} bytes`).toBe(true);
+
+    try {
+      const typed = 'A note that cannot be stored.';
+      const textarea = page.locator(toolsSelector(n, 'textarea[data-reflens-note]'));
+      await page.locator(toolsSelector(n, 'button[data-reflens-action="note"]')).click();
+      await textarea.pressSequentially(typed);
+      await expect
+        .poll(() => page.locator(toolsSelector(n, '[data-reflens-status-message]')).textContent(), { timeout: 10_000 })
+        .toMatch(/storage|quota/i);
+      expect(await textarea.inputValue()).toBe(typed);
+      expect(await page.getAttribute(`[data-reflens-ref="${n}"]`, 'data-reflens-has-note')).toBeNull();
+
+      // With room again, the next edit saves the kept text.
+      await worker.evaluate((key) => (globalThis as unknown as WorkerGlobal).chrome.storage.local.remove(key), fillerKey);
+      await textarea.press('End');
+      await textarea.pressSequentially('!');
+      await page.waitForSelector(`[data-reflens-ref="${n}"][data-reflens-has-note]`, { timeout: 10_000 });
+      await textarea.fill('');
+      await textarea.blur();
+      await expect.poll(() => page.getAttribute(`[data-reflens-ref="${n}"]`, 'data-reflens-has-note'), { timeout: 10_000 }).toBeNull();
+    } finally {
+      await worker.evaluate((key) => (globalThis as unknown as WorkerGlobal).chrome.storage.local.remove(key), fillerKey);
+    }
+  });
+
+  it('sends no page address to the web services and raises no page errors', () => {
+    const leaks = server.requests.filter(
+      (r) =>
+        (API_HOSTS as readonly string[]).includes(r.host) &&
+        /clinical-breast-cancer|S1526-8209|sciencedirect/i.test(`${r.path} ${r.body ?? ''} ${r.referer ?? ''}`),
+    );
+    expect(leaks).toEqual([]);
+    for (const p of pages) expect(browser.diagnostics(p), p.url()).toEqual({ pageErrors: [], consoleErrors: [] });
+  });
+});
