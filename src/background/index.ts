@@ -16,7 +16,13 @@ export function createBackground(): void {
   const rejections = new Rejections(local);
   const services = createServices({ settings: () => settings.snapshot(), storage: local });
   const results = new TtlCache(local, { namespace: 'rlref:', maxEntries: 5000 });
-  const resolver = new Resolver({ crossref: services.crossref, ncbi: services.ncbi, rejections, results });
+  const resolver = new Resolver({
+    crossref: services.crossref,
+    ncbi: services.ncbi,
+    enrichment: { unpaywall: services.unpaywall, europepmc: services.europepmc, openalex: services.openalex },
+    rejections,
+    results,
+  });
   // Service clients read settings synchronously; load them once before the first lookup.
   const ready = settings.get().catch(() => undefined);
 

@@ -370,6 +370,8 @@ export interface AnnotatedLink {
   href: string;
   source: string | null;
   confidence: number | null;
+  /** data-reflens-oa-version of an oa link. */
+  oaVersion: string | null;
 }
 
 export interface Annotation {
@@ -397,6 +399,7 @@ export function readAnnotations(page: Page): Promise<Annotation[]> {
             href: a.href,
             source: a.getAttribute('data-reflens-source'),
             confidence: a.hasAttribute('data-reflens-confidence') ? Number(a.getAttribute('data-reflens-confidence')) : null,
+            oaVersion: a.getAttribute('data-reflens-oa-version'),
           }))
         : [];
       // Text with a space at element boundaries: inline-styled author <li>s would otherwise run together.

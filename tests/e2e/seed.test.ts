@@ -1,7 +1,7 @@
 /**
  * The built extension on the seed article page (Clinical Breast Cancer, Elsevier health / Atypon core shell),
- * served under its real https URL. The web-service hosts answer 404 here, so everything checked comes from the
- * page itself; lookups are exercised with the fake services elsewhere.
+ * served under its real https URL, with the scholarly services answered by the local fake services
+ * (tests/fake-services) from the records in tests/fixtures/fake-records/seed.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,9 @@ import {
   EXTENSION_DIR,
   PAGES_DIR,
   launchBrowser,
+  mountFakeServices,
   readAnnotations,
+  REPO_ROOT,
   startServer,
   toolsSelector,
   waitForDone,
@@ -40,21 +42,33 @@ const readExpected = (dir: string): ExpectedRef[] =>
 const seedExpected = readExpected('elsevier-health/clinical-breast-cancer');
 const sdExpected = readExpected('sciencedirect/fulltext');
 
+interface Truth {
+  n: number;
+  doi: string | null;
+  pmid: string | null;
+  pmcid: string | null;
+  flag?: 'retracted' | 'correction';
+}
+const RECORDS = join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json');
+const truth = JSON.parse(readFileSync(join(REPO_ROOT, 'tests/fixtures/fake-records/seed-truth.json'), 'utf8')) as Truth[];
+/** Dellinger 1939: deliberately absent from the fake records. */
+const ABSENT = 45;
+
 /**
- * APA 7 written by hand from the page's data for references whose page record is complete (every author listed,
- * no "et al."). The journal stays abbreviated because the page gives only the abbreviation; APA's italics are
- * lost in plain text; en dash in page ranges; DOI as https://doi.org/ URL when the page links one.
+ * APA 7 written by hand from the metadata the services hold for these works (tests/fixtures/fake-records/seed.json):
+ * full author lists, full journal title, issue, en dash in page ranges, DOI as an https://doi.org/ URL.
  */
-const APA_FROM_PAGE: Record<number, string> = {
-  13: 'Siegel, R. L., Miller, K. D., & Jemal, A. (2020). Cancer statistics, 2020. CA Cancer J Clin, 70, 7–30. https://doi.org/10.3322/caac.21590',
-  20: 'den Brok, W. D., Speers, C. H., Gondara, L., Baxter, E., Tyldesley, S. K., & Lohrisch, C. A. (2017). Survival with metastatic breast cancer based on initial presentation, de novo vs. relapsed. Breast Cancer Res Treat, 161, 549–556.',
-  24: 'Giordano, S. H., Buzdar, A. U., Smith, T. L., Kau, S.-W., Yang, Y., & Hortobagyi, G. N. (2004). Is breast cancer survival improving? Cancer, 100, 44–52.',
+const APA: Record<number, string> = {
+  13: 'Siegel, R. L., Miller, K. D., & Jemal, A. (2020). Cancer statistics, 2020. CA: A Cancer Journal for Clinicians, 70(1), 7–30. https://doi.org/10.3322/caac.21590',
+  20: 'den Brok, W. D., Speers, C. H., Gondara, L., Baxter, E., Tyldesley, S. K., & Lohrisch, C. A. (2017). Survival with metastatic breast cancer based on initial presentation, de novo versus relapsed. Breast Cancer Research and Treatment, 161(3), 549–556. https://doi.org/10.5555/reflens.s20',
+  24: 'Giordano, S. H., Buzdar, A. U., Smith, T. L., Kau, S.-W., Yang, Y., & Hortobagyi, G. N. (2004). Is breast cancer survival improving? Cancer, 100(1), 44–52. https://doi.org/10.5555/reflens.s24',
 };
 
 const FINAL_STATES = ['resolved', 'unresolved', 'error'];
 
 let server: TestServer;
 let browser: LaunchedBrowser;
+let fake: Awaited<ReturnType<typeof mountFakeServices>>;
 const pages: Page[] = [];
 
 async function open(url: string): Promise<Page> {
@@ -83,11 +97,14 @@ beforeAll(async () => {
     throw new Error(`no built extension at ${EXTENSION_DIR}: run \`npm run test:e2e\`, which builds first`);
   }
   server = await startServer();
+  fake = await mountFakeServices(server, RECORDS);
+  if (!fake.mounted) throw new Error(fake.note);
   browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
 });
 
 afterAll(async () => {
   await browser?.close();
+  await fake?.close();
   await server?.close();
 });
 
@@ -139,8 +156,43 @@ describe('seed page: Clinical Breast Cancer (Elsevier health)', () => {
     expect(seedExpected.filter((e) => e.pmid).length).toBeGreaterThan(5);
   });
 
+  it('finds every other cited work by lookup, with a confidence and zero wrong links', () => {
+    for (const t of truth) {
+      const r = byN(refs, t.n);
+      const href = (kind: string) => r.links.filter((l) => l.kind === kind).map((l) => l.href);
+      if (t.n === ABSENT) {
+        expect(r.state, 'the absent work').toBe('unresolved');
+        expect(r.links.filter((l) => l.kind !== 'oa')).toEqual([]);
+        continue;
+      }
+      expect(r.state, `state of reference ${t.n}`).toBe('resolved');
+      expect(href('doi'), `DOI of reference ${t.n}`).toEqual([`https://doi.org/${t.doi}`]);
+      // PubMed and PMC links are optional (not every service knows them) but never wrong.
+      for (const h of href('pubmed')) expect(h, `PubMed of reference ${t.n}`).toBe(`https://pubmed.ncbi.nlm.nih.gov/${t.pmid}/`);
+      for (const h of href('pmc')) expect(h, `PMC of reference ${t.n}`).toBe(`https://pmc.ncbi.nlm.nih.gov/articles/${t.pmcid}/`);
+      for (const l of r.links.filter((x) => x.source === 'lookup' && x.kind !== 'oa')) {
+        expect(l.confidence, `confidence of ${l.kind} of reference ${t.n}`).toBeGreaterThanOrEqual(0.8);
+        expect(l.confidence).toBeLessThanOrEqual(1);
+      }
+    }
+    const lookups = refs.filter((r) => r.links.some((l) => l.source === 'lookup' && l.kind === 'doi'));
+    expect(lookups.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('links legal open-access copies and flags only the planted retraction and correction', () => {
+    const flagged = refs.filter((r) => r.flags.length > 0).map((r) => ({ n: r.n, flags: r.flags }));
+    const planted = truth.filter((t) => t.flag).map((t) => ({ n: t.n, flags: [t.flag] }));
+    expect(flagged).toEqual(planted);
+    const oa = refs.flatMap((r) => r.links.filter((l) => l.kind === 'oa').map((l) => ({ n: r.n, ...l })));
+    expect(oa.length).toBeGreaterThanOrEqual(5);
+    for (const l of oa) {
+      expect(l.href).toMatch(/^https?:\/\//);
+      expect(['published', 'accepted', 'submitted', 'unknown']).toContain(l.oaVersion);
+    }
+  });
+
   it('copies an APA 7 citation of the chosen reference to the clipboard', async () => {
-    for (const [n, expected] of Object.entries(APA_FROM_PAGE)) {
+    for (const [n, expected] of Object.entries(APA)) {
       await page.evaluate(() => navigator.clipboard.writeText(''));
       await page.locator(toolsSelector(Number(n), 'button[data-reflens-action="copy"]')).click();
       await expect

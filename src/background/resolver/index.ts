@@ -13,11 +13,13 @@ import { issuedYear } from '../../core/csl';
 import { normalizeTitle, workKeys } from '../../core/identifiers';
 import { matchReference } from '../../core/match';
 import { parseReference } from '../../core/parse';
-import { cslFromPage, type LinkedId, type ReferenceInput, type ReferenceResult } from '../../core/reference';
+import { cslFromPage, type Flag, type LinkedId, type OpenAccessCopy, type ReferenceInput, type ReferenceResult } from '../../core/reference';
 import type { TtlCache } from '../net/cache';
 import { isServiceError } from '../net/http';
 import type { CrossrefClient } from '../services/crossref';
+import type { CrossrefWork } from '../services/crossref';
 import type { CitationQuery, NcbiClient, PubmedSummary } from '../services/ncbi';
+import { enrich, type EnrichClients } from './enrich';
 import { confirmPubmed, cslFromCrossref, cslFromPubmed } from './metadata';
 import type { Rejections } from './rejections';
 
@@ -25,11 +27,13 @@ export interface ResolverDeps {
   crossref: CrossrefClient;
   ncbi: NcbiClient;
   rejections: Rejections;
+  /** Open-access and retraction sources; without them no copies or flags are looked up. */
+  enrichment?: Omit<EnrichClients, 'crossrefWorks'>;
   /** Final results per reference fingerprint. */
   results?: TtlCache;
 }
 
-/** Identifiers derived from another identifier by a deterministic mapping inherit its confidence. */
+/** Working state of one reference while it is resolved. */
 interface Work {
   ref: ReferenceInput;
   fingerprint: string;
@@ -40,6 +44,8 @@ interface Work {
   rejected: Set<string>;
   /** Short messages from services that failed for this reference. */
   failures: string[];
+  oa?: OpenAccessCopy;
+  flags?: Flag[];
 }
 
 const RESULT_CACHE_VERSION = 1;
@@ -77,8 +83,12 @@ function structuredCsl(ref: ReferenceInput): CslItem {
 }
 
 const pageId = (value: string | undefined): LinkedId | undefined => (value ? { value, source: 'page' } : undefined);
+/**
+ * An identifier mapped from another one (PMID → DOI by PubMed, DOI → PMCID by the ID converter) was looked up, not
+ * printed: it is exactly as certain as the identifier it came from (1 for one printed on the page).
+ */
 const derived = (value: string | undefined, from: LinkedId | undefined): LinkedId | undefined =>
-  value && from ? (from.source === 'page' ? { value, source: 'page' } : { value, source: 'lookup', confidence: from.confidence }) : undefined;
+  value && from ? { value, source: 'lookup', confidence: from.source === 'page' ? 1 : from.confidence } : undefined;
 
 function firstAuthorForCitmatch(csl: CslItem): string | undefined {
   const a = csl.author?.[0];
@@ -102,7 +112,8 @@ export class Resolver {
       // References PubMed cannot take go to Crossref at once; the others follow as soon as PubMed has answered.
       const notForPubmed = todo.filter((w) => !w.doi && !w.pmid && !this.citationQuery(w));
       await Promise.all([this.crossrefMatch(notForPubmed), this.pubmedMatch(todo, (rest) => this.crossrefMatch(rest))]);
-      await Promise.all([this.crossIds(todo), this.metadata(todo)]);
+      const [, crossrefWorks] = await Promise.all([this.crossIds(todo), this.metadata(todo)]);
+      await this.openAccessAndFlags(todo, crossrefWorks);
     }
     const results = works.map((w) => cached.get(w.ref.n) ?? this.result(w));
     await this.store(todo, results);
@@ -279,19 +290,39 @@ export class Resolver {
   }
 
   /** Full metadata for citations from Crossref, for every DOI known (batched filter=doi requests). */
-  private async metadata(works: Work[]): Promise<void> {
+  private async metadata(works: Work[]): Promise<Map<string, CrossrefWork>> {
     const withDoi = works.filter((w) => w.doi);
-    if (withDoi.length === 0) return;
+    if (withDoi.length === 0) return new Map();
     try {
       const found = await this.deps.crossref.worksByDoi([...new Set(withDoi.map((w) => w.doi!.value))]);
       for (const w of withDoi) {
         const work = found.get(w.doi!.value);
         if (work) w.csl = cslFromCrossref(work, w.csl);
       }
+      return found;
     } catch (err) {
       // Citations fall back to the page's own data; identifiers are unaffected.
       this.note(withDoi, err);
+      return new Map();
     }
+  }
+
+  /** Best legal open-access copy and retraction/correction flags of every identified work. */
+  private async openAccessAndFlags(works: Work[], crossrefWorks: Map<string, CrossrefWork>): Promise<void> {
+    const clients = this.deps.enrichment;
+    const known = works.filter((w) => w.doi || w.pmcid);
+    if (!clients || known.length === 0) return;
+    const out = await enrich(
+      known.map((w) => ({ doi: w.doi?.value, pmcid: w.pmcid?.value })),
+      { ...clients, crossrefWorks },
+      { services: { unpaywall: true, europepmc: true, openalex: true } },
+    );
+    known.forEach((w, i) => {
+      const e = out[i]!;
+      if (e.oa) w.oa = e.oa;
+      if (e.flags.length) w.flags = e.flags;
+      for (const f of e.failures) if (!w.failures.includes(f)) w.failures.push(f);
+    });
   }
 
   private result(w: Work): ReferenceResult {
@@ -310,6 +341,8 @@ export class Resolver {
     if (w.doi) result.doi = w.doi;
     if (w.pmid) result.pmid = w.pmid;
     if (w.pmcid) result.pmcid = w.pmcid;
+    if (w.oa) result.oa = w.oa;
+    if (w.flags) result.flags = w.flags;
     if (!found) result.message = w.failures[0] ?? 'No confident match found.';
     else if (w.failures.length) result.message = w.failures[0];
     return result;
