@@ -31,6 +31,9 @@ export interface SimSearchIndex {
   get(doi: string): Candidate | undefined;
 }
 
+/** Multiplies this backend's scores onto the Crossref `query.bibliographic` scale (see SelectOptions.scoreScale). */
+export const SIM_SCORE_SCALE = Number(process.env.SIM_SCORE_SCALE ?? 1);
+
 const FIELDS = ['title', 'authors', 'container', 'year', 'volume', 'page'] as const;
 type Field = (typeof FIELDS)[number];
 type IndexedDoc = { id: number } & Record<Field, string>;
@@ -45,7 +48,7 @@ function fold(s: string): string {
 }
 
 function tokenize(text: string): string[] {
-  return fold(text).split(/[^a-z0-9]+/);
+  return fold(text).split(/[^\p{L}\p{N}]+/u);
 }
 
 function processTerm(term: string): string | null {

@@ -1,7 +1,7 @@
 import { selectCandidates } from './select';
 import { searchQueryText } from './text';
 import type { Candidate, MatchOptions, MatchResult } from './types';
-import { explainValidation, prepareReference } from './validate';
+import { DEFAULT_TUNING, explainValidation, prepareReference } from './validate';
 
 /** Acceptance threshold on the validation similarity, tuned on the tune half (see scripts/eval-match.ts). */
 export const DEFAULT_THRESHOLD = 0.5;
@@ -27,15 +27,21 @@ export function matchReference(refString: string, items: readonly Candidate[], o
   const candidates = selectCandidates(searchQueryText(refString), items, opts);
   let best: Candidate | undefined;
   let bestSim = -1;
+  let runnerUp = -1;
   for (const cand of candidates) {
     const s = explainValidation(ref, cand, opts).similarity;
     if (s > bestSim) {
+      if (best !== undefined && best.DOI.toLowerCase() !== cand.DOI.toLowerCase()) runnerUp = bestSim;
       bestSim = s;
       best = cand;
+    } else if (s > runnerUp && best !== undefined && best.DOI.toLowerCase() !== cand.DOI.toLowerCase()) {
+      runnerUp = s;
     }
   }
   if (best === undefined) return { doi: null };
   if (bestSim < threshold || bestSim <= 0) return { doi: null, best: bestSim };
+  const margin = opts.tuning?.ambiguityMargin ?? DEFAULT_TUNING.ambiguityMargin;
+  if (margin > 0 && bestSim - runnerUp < margin) return { doi: null, best: bestSim };
   return {
     doi: best.DOI.toLowerCase(),
     confidence: confidenceFromSimilarity(bestSim, threshold),

@@ -19,17 +19,20 @@ export function foldText(s: string): string {
 /** Folded, non-alphanumerics collapsed to single spaces, trimmed. */
 export function normalizeText(s: string): string {
   return foldText(s)
-    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
 
-const DOI_RE = /(?:https?:\/\/(?:dx\.)?doi\.org\/|\bdoi:?\s*)?(?<!\d)10\.\d{4,9}\/[-._;()/:<>a-zA-Z0-9]+/gi;
+// PDF-extracted strings break DOIs across lines ("10.1016/  S0962-…", "10.  1890/…"), hence the optional spaces.
+const DOI_RE = /(?:https?:\/\/(?:dx\.)?doi\.org\/|\bdoi:?\s*)?(?<!\d)10\.\s*\d{4,9}\/\s*[-._;()/:<>[\]a-zA-Z0-9]+/gi;
+// What is left after "doi:" when the prefix was lost or the DOI is cut ("doi:  1033.1989.tb15109.x").
+const DOI_LABEL_RE = /\bdoi\s*:\s*\S*/gi;
 const ARXIV_RE = /(?:https?:\/\/arxiv\.org\/(?:abs|pdf)\/|(?<![a-zA-Z0-9])arxiv:\s*)(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?/gi;
 const PMID_RE = /\b(?:PMID|PMCID|PubMed(?:\s+ID)?)\s*:?\s*(?:PMC)?\d+/gi;
 const URL_RE = /\bhttps?:\/\/\S+/gi;
 const BRACKETED_RE = /\[[^[\]]*\]/g;
 // "(1) ", "[12] ", "3. " and the AIP habit of gluing the label to the first name ("1H.B. Bull").
-const LEADING_LABEL_RE = /^\s*(?:\(\d{1,4}\)|\d{1,4}[.)](?=\s)|\d{1,3}(?=[A-Z][^\d]))\s*/;
+const LEADING_LABEL_RE = /^\s*(?:\(\d{1,3}\)|\d{1,3}[.)](?=\s)|\d{1,3}(?=\s*\p{Lu}[^\d]))\s*/u;
 
 /**
  * Removes what must not be scored as bibliographic numbers: DOIs, arXiv ids, PubMed ids, URLs, [...] groups
@@ -38,6 +41,7 @@ const LEADING_LABEL_RE = /^\s*(?:\(\d{1,4}\)|\d{1,4}[.)](?=\s)|\d{1,3}(?=[A-Z][^
 export function stripNonBibliographic(s: string): string {
   return s
     .replace(DOI_RE, ' ')
+    .replace(DOI_LABEL_RE, ' ')
     .replace(ARXIV_RE, ' ')
     .replace(PMID_RE, ' ')
     .replace(URL_RE, ' ')
@@ -83,6 +87,9 @@ const STOP_WORDS = new Set([
   'a', 'an', 'and', 'the', 'of', 'in', 'on', 'for', 'to', 'at', 'by', 'with', 'from', 'de', 'der', 'die', 'und',
   'la', 'le', 'les', 'des', 'du', 'et', 'al', 'el', 'en', 'y', 'e', 'i', 'da', 'do', 'di', 'von', 'van', 'ed', 'eds',
   'vol', 'pp', 'p', 'no', 'n', 'pag', 'journal', 'j',
+  // link and access labels that pages put inside reference items
+  'pubmed', 'crossref', 'google', 'scholar', 'medline', 'doi', 'pmid', 'pmcid', 'pmc', 'isi', 'available', 'online',
+  'retrieved', 'accessed', 'http', 'https', 'www', 'org', 'com', 'html', 'abstract', 'full', 'text', 'view', 'article',
 ]);
 
 /** Content words (folded, ≥ 3 letters, not stop words), for word-overlap features. */

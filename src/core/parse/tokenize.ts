@@ -37,7 +37,12 @@ export function tokenize(text: string): Token[] {
       value = trimLinkTail(value);
       TOKEN.lastIndex = m.index + value.length;
     }
-    tokens.push({ text: value, start: m.index, end: m.index + value.length, kind, pre: '', post: '' });
+    // "D70", "B143" (series letter + volume), "C04035": the letter may belong to another field than the number.
+    const split = kind === 'word' ? /^\p{Lu}(?=\d+$)/u.exec(value) : null;
+    if (split) {
+      tokens.push({ text: value.slice(0, 1), start: m.index, end: m.index + 1, kind, pre: '', post: '' });
+      tokens.push({ text: value.slice(1), start: m.index + 1, end: m.index + value.length, kind, pre: '', post: '' });
+    } else tokens.push({ text: value, start: m.index, end: m.index + value.length, kind, pre: '', post: '' });
   }
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
