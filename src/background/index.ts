@@ -35,6 +35,14 @@ export function createBackground(): void {
     if ('rejections' in changes) rejections.invalidate();
   });
 
+  // Other sites: the user asks for RefLens with the toolbar button (activeTab grants this one tab, this once).
+  browser.action.onClicked.addListener((tab) => {
+    if (tab.id === undefined) return;
+    browser.scripting
+      .executeScript({ target: { tabId: tab.id }, files: ['/content-scripts/content.js'] })
+      .catch((err: Error) => console.warn('RefLens: cannot run on this page:', err.message));
+  });
+
   serve({
     resolve: async ({ refs }) => {
       await ready;

@@ -3,7 +3,7 @@ import { workKeys } from '../core/identifiers';
 import { cslFromPage, type ReferenceInput, type ReferenceResult } from '../core/reference';
 import { send } from '../messaging/client';
 import { collapse } from '../sites/dom';
-import { pickAdapter } from '../sites';
+import { ADAPTERS, pickAdapter } from '../sites';
 import type { SiteAdapter } from '../sites/types';
 import { writeClipboard } from './clipboard';
 import { ToolsView } from './ui/tools';
@@ -27,11 +27,17 @@ export function startRefLens(doc: Document, url: URL): void {
   const g = globalThis as { __reflensStarted?: boolean };
   if (g.__reflensStarted) return; // injected twice (manifest + toolbar click)
   g.__reflensStarted = true;
-  const adapter = pickAdapter(url, doc);
+  // Off the publisher hosts the script only runs when the user clicked the toolbar button: try the generic detector.
+  const onPublisherHost = ADAPTERS.some((a) => a.hosts.some((h) => hostMatches(h, url.hostname)));
+  const adapter = pickAdapter(url, doc, !onPublisherHost);
   if (!adapter) return;
   const page = new PageController(doc, adapter);
   void page.scan();
   page.watch();
+}
+
+function hostMatches(pattern: string, host: string): boolean {
+  return pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern;
 }
 
 class PageController {
@@ -66,6 +72,8 @@ class PageController {
   }
 
   private async scanOnce(): Promise<void> {
+    // A page may replace its list (PubMed's "Show all"): forget items that left the document.
+    for (const el of [...this.entries.keys()]) if (!el.isConnected) this.entries.delete(el);
     let items: Element[];
     try {
       items = this.adapter.findItems(this.doc);

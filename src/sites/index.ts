@@ -1,12 +1,53 @@
+import { atyponClassic } from './atypon-classic';
+import { atyponCore } from './atypon-core';
+import { cambridge } from './cambridge';
+import { elife } from './elife';
 import { elsevierHealth } from './elsevier-health';
+import { europepmc } from './europepmc';
+import { frontiers } from './frontiers';
+import { generic } from './generic';
+import { highwire } from './highwire';
+import { ieee } from './ieee';
+import { mdpi } from './mdpi';
+import { oup } from './oup';
+import { peerj } from './peerj';
+import { plos } from './plos';
+import { pmc } from './pmc';
+import { pubmed } from './pubmed';
 import { sciencedirect } from './sciencedirect';
+import { springerNature } from './springer-nature';
+import { wiley } from './wiley';
 import type { SiteAdapter } from './types';
 
-/** Every site adapter, most specific first. */
-export const ADAPTERS: readonly SiteAdapter[] = [elsevierHealth, sciencedirect];
+/**
+ * Every publisher adapter, most specific first. Adapters sharing a host (Atypon core and classic) decide by the
+ * DOM in `matches`. The generic detector is not here: it runs only when the user clicks the toolbar button.
+ */
+export const ADAPTERS: readonly SiteAdapter[] = [
+  elsevierHealth,
+  sciencedirect,
+  atyponCore,
+  atyponClassic,
+  highwire,
+  springerNature,
+  wiley,
+  plos,
+  elife,
+  peerj,
+  frontiers,
+  mdpi,
+  pubmed,
+  pmc,
+  europepmc,
+  oup,
+  cambridge,
+  ieee,
+];
 
-export function pickAdapter(url: URL, doc: Document): SiteAdapter | undefined {
-  return ADAPTERS.find((a) => {
+/** The adapter for this page; with `allowGeneric` (a toolbar click) the generic detector is the last resort. */
+export function pickAdapter(url: URL, doc: Document, allowGeneric = false): SiteAdapter | undefined {
+  const candidates = allowGeneric ? [...ADAPTERS, generic] : ADAPTERS;
+  return candidates.find((a) => {
     try {
       return a.matches(url, doc);
     } catch {

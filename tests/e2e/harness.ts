@@ -4,7 +4,7 @@
  * extension loaded whose every hostname resolves to that port.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
@@ -74,10 +74,30 @@ export interface StartServerOptions {
   verbose?: boolean;
 }
 
+const FIXTURE_URL = /^<!-- reflens-fixture-url: (\S+) -->/;
+
+/** Every fixture page under tests/fixtures/pages: its real URL is the first line's `reflens-fixture-url` comment. */
+export function fixturePages(dir = PAGES_DIR): PageRoute[] {
+  const out: PageRoute[] = [];
+  const walk = (rel: string): void => {
+    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name === 'index.html') {
+        const url = FIXTURE_URL.exec(readFileSync(join(dir, path), 'utf8').slice(0, 600))?.[1];
+        if (url) out.push({ url, file: path });
+      }
+    }
+  };
+  walk('');
+  return out.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/** Routes of the fixture pages: those named in manifest.json plus every page carrying a fixture-url comment. */
 export function loadManifest(path = PAGES_MANIFEST): PageRoute[] {
-  const entries = JSON.parse(readFileSync(path, 'utf8')) as PageRoute[];
-  // Colleagues add fixture folders concurrently; a missing file must not break the other routes.
-  return entries.filter((e) => existsSync(resolve(PAGES_DIR, e.file)));
+  const listed = (JSON.parse(readFileSync(path, 'utf8')) as PageRoute[]).filter((e) => existsSync(resolve(PAGES_DIR, e.file)));
+  const files = new Set(listed.map((e) => e.file));
+  return [...listed, ...fixturePages().filter((p) => !files.has(p.file))];
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -149,7 +169,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       if (verbose) process.stderr.write(`[e2e-server] ${entry.method} ${scheme}://${host}${path} -> ${res.statusCode}\n`);
     });
 
-    if (apiHosts.has(host)) {
+    const pathname = new URL(path, 'http://x').pathname;
+    const route = routes.get(routeKey(host, pathname));
+    // A fixture page wins over the API handler: pmc.ncbi.nlm.nih.gov serves both article pages and the ID converter.
+    if (apiHosts.has(host) && !route) {
       if (!apiHandler) return notFound(res, 'no API handler mounted');
       // The body is captured for the log by listening alongside the handler, which may read it too.
       if (entry.method !== 'GET' && entry.method !== 'HEAD') {
@@ -166,8 +189,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       return;
     }
 
-    const pathname = new URL(path, 'http://x').pathname;
-    const route = routes.get(routeKey(host, pathname));
     if (!route) return notFound(res, 'unknown host or path');
     try {
       const body = await readFile(resolve(PAGES_DIR, route.file));
