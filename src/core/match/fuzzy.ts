@@ -41,14 +41,61 @@ export function ratio(a: string, b: string): number {
 /**
  * How well the shorter string occurs somewhere inside the longer one: 1 − (fewest Levenshtein edits turning it
  * into some substring of the longer string) / its length. Same intent as fuzzywuzzy's `partial_ratio`.
+ * Myers' bit-parallel approximate search (1999), in 32-bit blocks: O(|hay| · ⌈|needle|/32⌉).
  */
 export function partialRatio(a: string, b: string): number {
   const [needle, hay] = a.length <= b.length ? [a, b] : [b, a];
   const m = needle.length;
   if (m === 0) return hay.length === 0 ? 1 : 0;
   if (hay.includes(needle)) return 1;
+  const blocks = Math.ceil(m / 32);
+  const peq = new Map<number, Int32Array>();
+  for (let i = 0; i < m; i++) {
+    const c = needle.charCodeAt(i);
+    let masks = peq.get(c);
+    if (!masks) peq.set(c, (masks = new Int32Array(blocks)));
+    masks[i >> 5]! |= 1 << (i & 31);
+  }
+  const none = new Int32Array(blocks);
+  const pv = new Int32Array(blocks).fill(-1);
+  const mv = new Int32Array(blocks);
+  const lastHigh = 1 << ((m - 1) & 31);
+  let score = m;
+  let best = m;
+  for (let j = 0; j < hay.length; j++) {
+    const eqs = peq.get(hay.charCodeAt(j)) ?? none;
+    let hin = 0; // search mode: row 0 is all zeros, so no carry into the first block
+    for (let k = 0; k < blocks; k++) {
+      let eq = eqs[k]!;
+      const pvk = pv[k]!;
+      const mvk = mv[k]!;
+      const xv = eq | mvk;
+      if (hin < 0) eq |= 1;
+      const xh = (((eq & pvk) + pvk) ^ pvk) | eq;
+      let ph = mvk | ~(xh | pvk);
+      let mh = pvk & xh;
+      const high = k === blocks - 1 ? lastHigh : 1 << 31;
+      const hout = ph & high ? 1 : mh & high ? -1 : 0;
+      ph <<= 1;
+      mh <<= 1;
+      if (hin < 0) mh |= 1;
+      else if (hin > 0) ph |= 1;
+      pv[k] = mh | ~(xv | ph);
+      mv[k] = ph & xv;
+      hin = hout;
+    }
+    score += hin;
+    if (score < best) best = score;
+  }
+  return 1 - best / m;
+}
+
+/** Reference implementation of partialRatio (Sellers' DP), kept for tests. */
+export function partialRatioDp(a: string, b: string): number {
+  const [needle, hay] = a.length <= b.length ? [a, b] : [b, a];
+  const m = needle.length;
+  if (m === 0) return hay.length === 0 ? 1 : 0;
   ensureRows(m);
-  // Sellers' algorithm: column-wise DP over the haystack, free start and end in the haystack.
   let prev = rowA;
   let cur = rowB;
   for (let i = 0; i <= m; i++) prev[i] = i;
@@ -68,20 +115,4 @@ export function partialRatio(a: string, b: string): number {
     cur = t;
   }
   return 1 - best / m;
-}
-
-/** Fraction of `words` present in `pool` (multiset: each pool word used once). */
-export function wordCoverage(words: readonly string[], pool: readonly string[]): number {
-  if (words.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const w of pool) counts.set(w, (counts.get(w) ?? 0) + 1);
-  let hit = 0;
-  for (const w of words) {
-    const c = counts.get(w);
-    if (c) {
-      hit++;
-      counts.set(w, c - 1);
-    }
-  }
-  return hit / words.length;
 }

@@ -1,15 +1,22 @@
 /**
  * Validation similarity of one search hit against an unstructured reference string, after Crossref's
- * search-based matching with validation (SBMV, Tkaczyk 2018-19; see docs/matching.md §1.1), with a few
- * additions for sparse metadata (documented inline).
+ * search-based matching with validation (SBMV, Tkaczyk 2018-19; docs/matching.md §1.1): generalised Jaccard over
+ * numbers (each consumed once), first-author name and relevance, a support rule, a penalty per unexplained number.
+ * Additions, each measured on the tune half with scripts/eval-match.ts (precision first):
+ *  - the string's words explained by the record (a different title or author list lowers the score);
+ *  - conflicts (the string prints another year / first page, or another first author) cost extra;
+ *  - absence is not evidence: no penalty for an issue, last page or title number the string does not print,
+ *    nor for the printed year when the record has none;
+ *  - the supports must include something article-specific (a non-generic title, or a first page other than a bare
+ *    "1"), the journal title counts as a support, and a volume equal to the single printed year counts once.
  */
 import {
   candidateAuthorFamilies,
   candidateContainer,
-  candidateShortContainer,
   candidateFirstAuthor,
   candidateIssue,
   candidatePage,
+  candidateShortContainer,
   candidateTitle,
   candidateVolume,
   candidateYear,
@@ -19,26 +26,28 @@ import { GenJaccard } from './jaccard';
 import { canonicalNumber, contentWords, expandPageRanges, normalizeText, numbersIn, searchQueryText } from './text';
 import type { Candidate, ValidateOptions, ValidationTuning } from './types';
 
+/** Tuned on the tune half of shared/eval/matching-tune.jsonl (see scripts/eval-match.ts). */
 export const DEFAULT_TUNING: ValidationTuning = {
   restWeight: 1,
-  wordsWeight: 0,
-  conflictWeight: 0,
-  requireSpecific: false,
-  strictSupport: false,
-  ambiguityMargin: 0,
-  authorConflictWeight: 0,
-  titleWordsWeight: 0,
-  containerSupport: false,
-  specificTitleLength: 0,
-  lenientAbsence: false,
-  titleGate: 0,
+  wordsWeight: 1,
+  conflictWeight: 2,
+  authorConflictWeight: 2,
+  specificTitleLength: 15,
+  ambiguityMargin: 0.01,
 };
+
+/** Minimum number of agreeing fields for a non-zero similarity (SBMV). */
+export const MIN_SUPPORT = 3;
+/** Fuzzy agreement needed for title, journal and first author to count as support (SBMV). */
+export const FUZZY_SUPPORT = 0.7;
+/** First-author similarity below which the string is taken to name someone else. */
+const AUTHOR_CONFLICT = 0.5;
 
 /** A reference string prepared once and validated against many candidates. */
 export interface PreparedReference {
   /** Length of the string as sent to search (the denominator of the normalised relevance score). */
   queryLength: number;
-  /** Normalised text (folded, alphanumerics and single spaces). */
+  /** Normalised text (folded, letters and digits, single spaces). */
   norm: string;
   /** Bibliographic numbers in order, leading zeros dropped. */
   numbers: string[];
@@ -69,19 +78,16 @@ export function prepareReference(refString: string): PreparedReference {
 
 export interface ValidationDetail {
   similarity: number;
-  /** How many of {title, year, volume, author, first page} agree (SBMV support rule needs 3). */
+  /** How many of {title, journal, year, volume, first author, first page} agree. */
   support: number;
+  /** Why the similarity was forced to 0, if it was. */
+  rejected?: 'support' | 'not-specific' | 'no-numbers';
   titleSimilarity: number | undefined;
   authorSimilarity: number | undefined;
   /** Numbers of the string no candidate field accounted for. */
   unmatchedNumbers: string[];
   features: Record<string, [candidate: number, string: number]>;
 }
-
-/** Minimum number of agreeing fields for a non-zero similarity (SBMV). */
-export const MIN_SUPPORT = 3;
-/** Fuzzy agreement needed for title and first author to count as support (SBMV). */
-export const FUZZY_SUPPORT = 0.7;
 
 function removeOne(list: string[], value: string): boolean {
   const i = list.indexOf(value);
@@ -102,50 +108,32 @@ function scoreNumbers(sim: GenJaccard, key: string, field: string | undefined, p
   });
 }
 
+function isYearLike(n: string): boolean {
+  const v = Number(n);
+  return n.length === 4 && v >= 1600 && v <= 2100;
+}
+
 /** Whether `w` is in the pool, or abbreviates a pool word ("med" for "medicine"). */
 function inPool(w: string, exact: ReadonlySet<string>, pool: readonly string[]): boolean {
   return exact.has(w) || pool.some((p) => p.length > w.length && p.startsWith(w));
 }
 
-interface WordEvidence {
-  /** Share of the string's words that the candidate's title, names and journal explain. */
-  explained: number;
-  /** Share of the candidate's title words present in the string; undefined when the string seems to carry no title. */
-  titleCoverage: number | undefined;
-}
-
-function wordEvidence(words: readonly string[], cand: Candidate): WordEvidence {
-  const title = contentWords(candidateTitle(cand) ?? '');
-  const others = contentWords(
-    [candidateContainer(cand), candidateShortContainer(cand), ...candidateAuthorFamilies(cand),
-      ...(cand.author ?? []).map((a) => a.given)].filter(Boolean).join(' '),
+/** Share of the string's words that the candidate's title, names and journal explain. */
+function explainedShare(words: readonly string[], cand: Candidate): number {
+  if (words.length === 0) return 1;
+  const pool = contentWords(
+    [
+      candidateTitle(cand),
+      candidateContainer(cand),
+      candidateShortContainer(cand),
+      ...candidateAuthorFamilies(cand),
+      ...(cand.author ?? []).map((a) => a.given),
+    ]
+      .filter(Boolean)
+      .join(' '),
   );
-  const all = [...title, ...others];
-  const exactAll = new Set(all);
-  const exactOthers = new Set(others);
-  let explained = 0;
-  let residual = 0;
-  for (const w of words) {
-    if (inPool(w, exactAll, all)) explained++;
-    if (!inPool(w, exactOthers, others)) residual++;
-  }
-  let titleCoverage: number | undefined;
-  // Words beyond names and journal mean the string prints some title: then the candidate's title should be there.
-  if (residual >= 2 && title.length > 0) {
-    const exactWords = new Set(words);
-    titleCoverage = title.filter((t) => inPool(t, exactWords, words) || words.some((w) => t.startsWith(w) && w.length >= 4)).length / title.length;
-  }
-  return { explained: words.length === 0 ? 1 : explained / words.length, titleCoverage };
-}
-
-/** Page 1 starts countless e-only articles: it does not single one out. */
-function isFirstPageOne(page: string | undefined): boolean {
-  return page !== undefined && canonicalNumber(numbersIn(page)[0] ?? '') === '1';
-}
-
-function isYearLike(n: string): boolean {
-  const v = Number(n);
-  return n.length === 4 && v >= 1600 && v <= 2100;
+  const exact = new Set(pool);
+  return words.filter((w) => inPool(w, exact, pool)).length / words.length;
 }
 
 export function explainValidation(
@@ -155,9 +143,9 @@ export function explainValidation(
 ): ValidationDetail {
   const tuning = opts.tuning ? { ...DEFAULT_TUNING, ...opts.tuning } : DEFAULT_TUNING;
   const sim = new GenJaccard();
-  const score = opts.ignoreScore ? undefined : cand.score;
-  if (typeof score === 'number' && Number.isFinite(score)) {
-    const s = score * (opts.scoreScale ?? 1);
+  if (opts.useScore && typeof cand.score === 'number' && Number.isFinite(cand.score)) {
+    // SBMV's relevance terms, on Crossref's scale.
+    const s = cand.score * (opts.scoreScale ?? 1);
     sim.set('score', s / 100, Math.max(1, s / 100));
     sim.set('score_norm', s / ref.queryLength, Math.max(1, s / ref.queryLength));
   }
@@ -175,27 +163,21 @@ export function explainValidation(
   const volumeIsYear = volume !== undefined && volume === year && pool.filter((n) => n === year).length === 1;
   if (volumeIsYear) pool.push(year);
 
-  const lenient = tuning.lenientAbsence;
   scoreNumbers(sim, 'volume', volume, pool);
   scoreNumbers(sim, 'year', year, pool);
-  // Many styles print no issue and no last page: their absence is not evidence against the record.
-  scoreNumbers(sim, 'issue', issue, pool, lenient);
+  scoreNumbers(sim, 'issue', issue, pool, true);
   const pageNumbers = page === undefined ? [] : numbersIn(page);
-  const firstPageMatched = pageNumbers.length > 0 && pool.includes(canonicalNumber(pageNumbers[0]!));
-  if (lenient && page !== undefined) {
-    scoreNumbers(sim, 'page', pageNumbers[0], pool);
-    scoreNumbers(sim, 'pageend', pageNumbers.slice(1).join(' '), pool, true);
-  } else {
-    scoreNumbers(sim, 'page', page, pool);
-  }
-  const lastPageMatched = (sim.stringWeight('pageend_0') ?? sim.stringWeight('page_1') ?? 0) > 0;
+  scoreNumbers(sim, 'page', pageNumbers[0], pool);
+  scoreNumbers(sim, 'pageend', pageNumbers.slice(1).join(' '), pool, true);
+  const firstPageMatched = (sim.stringWeight('page_0') ?? 0) > 0;
+  const lastPageMatched = (sim.stringWeight('pageend_0') ?? 0) > 0;
   // A record with only a first page (common in Crossref) must not leave the printed last page as noise.
-  if (page !== undefined && firstPageMatched && numbersIn(page).length === 1) {
-    const end = ref.rangeEnds.get(canonicalNumber(numbersIn(page)[0]!));
+  if (firstPageMatched && pageNumbers.length === 1) {
+    const end = ref.rangeEnds.get(canonicalNumber(pageNumbers[0]!));
     if (end !== undefined) removeOne(pool, end);
   }
-  scoreNumbers(sim, 'title', title, pool, lenient);
-  scoreNumbers(sim, 'ctitle', container, pool, lenient);
+  scoreNumbers(sim, 'title', title, pool, true);
+  scoreNumbers(sim, 'ctitle', container, pool, true);
 
   // Records without an issue: the printed "vol(issue)" issue is not evidence against them.
   if (issue === undefined && volume !== undefined) {
@@ -231,61 +213,46 @@ export function explainValidation(
     titleIsSpecific = t.length >= tuning.specificTitleLength;
   }
   let containerSupport = false;
-  if (tuning.containerSupport && container !== undefined) {
+  if (container !== undefined) {
     const c = normalizeText(container);
     containerSupport = c.length >= 4 && partialRatio(c, ref.norm) > FUZZY_SUPPORT;
   }
 
   const titleSupport = titleSimilarity !== undefined && titleSimilarity > FUZZY_SUPPORT;
-  const pageSupport = (sim.stringWeight('page_0') ?? 0) > 0;
   let support = 0;
   if (titleSupport) support++;
+  if (containerSupport) support++;
   if ((sim.stringWeight('year_0') ?? 0) > 0) support++;
   // One printed year is one piece of evidence, even when it doubles as the volume.
-  if ((sim.stringWeight('volume_0') ?? 0) > 0 && !(tuning.strictSupport && volumeIsYear)) support++;
+  if ((sim.stringWeight('volume_0') ?? 0) > 0 && !volumeIsYear) support++;
   if (authorSimilarity !== undefined && authorSimilarity > FUZZY_SUPPORT) support++;
-  if (pageSupport) support++;
-  if (containerSupport) support++;
+  if (firstPageMatched) support++;
+  // Page 1 starts countless e-only articles; only with its last page does it single one out.
+  const pageIsSpecific =
+    firstPageMatched && (canonicalNumber(pageNumbers[0] ?? '') !== '1' || lastPageMatched);
+  const specific = (titleSupport && titleIsSpecific) || pageIsSpecific;
 
-  if (tuning.conflictWeight > 0) {
-    // The string prints a different year / first page than the record: evidence against, not just absence.
-    if (year !== undefined && sim.stringWeight('year_0') === 0 && pool.some(isYearLike)) {
-      sim.set('year_conflict', 0, tuning.conflictWeight);
-    }
-    if (page !== undefined && sim.stringWeight('page_0') === 0 && pool.some((n) => !isYearLike(n))) {
-      sim.set('page_conflict', 0, tuning.conflictWeight);
-    }
+  // The string prints a different year / first page than the record: evidence against, not just absence.
+  if (year !== undefined && sim.stringWeight('year_0') === 0 && pool.some(isYearLike)) {
+    sim.set('year_conflict', 0, tuning.conflictWeight);
   }
-  if (tuning.authorConflictWeight > 0 && authorSimilarity !== undefined && authorSimilarity < 0.5) {
+  if (page !== undefined && !firstPageMatched && pool.some((n) => !isYearLike(n))) {
+    sim.set('page_conflict', 0, tuning.conflictWeight);
+  }
+  if (authorSimilarity !== undefined && authorSimilarity < AUTHOR_CONFLICT) {
     sim.set('author_conflict', 0, tuning.authorConflictWeight);
   }
-  let titleConflict = false;
-  if (tuning.wordsWeight > 0 || tuning.titleWordsWeight > 0 || tuning.titleGate > 0) {
-    const ev = wordEvidence(ref.words, cand);
-    // The string prints a title and it is not this record's.
-    titleConflict =
-      tuning.titleGate > 0 &&
-      ev.titleCoverage !== undefined &&
-      ev.titleCoverage < tuning.titleGate &&
-      !(titleSimilarity !== undefined && titleSimilarity > FUZZY_SUPPORT);
-    if (tuning.wordsWeight > 0) sim.set('words', tuning.wordsWeight, tuning.wordsWeight * ev.explained);
-    if (tuning.titleWordsWeight > 0 && ev.titleCoverage !== undefined) {
-      sim.set('title_words', tuning.titleWordsWeight, tuning.titleWordsWeight * ev.titleCoverage);
-    }
+  if (tuning.wordsWeight > 0) {
+    sim.set('words', tuning.wordsWeight, tuning.wordsWeight * explainedShare(ref.words, cand));
   }
   pool.forEach((_n, i) => sim.set(`rest_${i}`, 0, tuning.restWeight));
 
   const rejected =
-    titleConflict ||
-    support < MIN_SUPPORT ||
-    ref.numbers.length === 0 ||
-    (tuning.requireSpecific &&
-      !(titleSupport && titleIsSpecific) &&
-      !(pageSupport && (!tuning.strictSupport || !isFirstPageOne(page) || lastPageMatched)));
-  const similarity = rejected ? 0 : sim.similarity();
+    ref.numbers.length === 0 ? 'no-numbers' : support < MIN_SUPPORT ? 'support' : !specific ? 'not-specific' : undefined;
   return {
-    similarity,
+    similarity: rejected ? 0 : sim.similarity(),
     support,
+    ...(rejected ? { rejected } : {}),
     titleSimilarity,
     authorSimilarity,
     unmatchedNumbers: pool,
@@ -293,7 +260,7 @@ export function explainValidation(
   };
 }
 
-/** Validation similarity in [0,1] of a candidate for a raw reference string (0 = rejected by the support rule). */
+/** Validation similarity in [0,1] of a candidate for a raw reference string (0 = rejected). */
 export function validate(refString: string, cand: Candidate, opts?: ValidateOptions): number {
   return explainValidation(prepareReference(refString), cand, opts).similarity;
 }

@@ -1,0 +1,211 @@
+/**
+ * Matching evaluation over a simulated search index (docs/matching.md §4b): the production matcher
+ * (src/core/match) fed with hits from the in-process BM25 stand-in for Crossref `query.bibliographic`.
+ * Shared by scripts/eval-match.ts and tests/unit/match.test.ts.
+ */
+import { createHash } from 'node:crypto';
+import {
+  matchReference,
+  normalizeText,
+  searchQueryText,
+  type Candidate,
+  type MatchOptions,
+} from '../../src/core/match/index.ts';
+import type { SimSearchIndex } from './sim-search.ts';
+
+export interface MatchCase {
+  id: string;
+  source: string;
+  split?: string;
+  style?: string;
+  ref_string: string | null;
+  gold_doi: string | string[] | null;
+  gold_pmid?: string | null;
+}
+
+export type Half = 'tune' | 'holdout';
+
+/** Deterministic 50/50 split of cases by md5(id): even first byte = tune. */
+export function halfOf(id: string): Half {
+  return createHash('md5').update(id).digest()[0]! % 2 === 0 ? 'tune' : 'holdout';
+}
+
+/** Stable pseudo-random order key (for --limit samples spread over sources and styles). */
+export function sampleKey(id: string): string {
+  return createHash('sha1').update(id).digest('hex');
+}
+
+export function normalizeDoiForEval(s: string): string {
+  let d = s
+    .trim()
+    .replace(/^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:\s*)/i, '')
+    .replace(/[.,;:'"]+$/, '')
+    .toLowerCase();
+  // A closing bracket is part of the DOI only when it closes one opened inside it: 10.1061/(asce)…134:6(737).
+  while (/[)\]]$/.test(d) && count(d, d.endsWith(')') ? '(' : '[') < count(d, d.endsWith(')') ? ')' : ']')) {
+    d = d.slice(0, -1).replace(/[.,;:'"]+$/, '');
+  }
+  return d;
+}
+
+function count(s: string, ch: string): number {
+  return s.split(ch).length - 1;
+}
+
+export function goldDois(c: MatchCase): string[] {
+  if (c.gold_doi === null || c.gold_doi === undefined) return [];
+  const list = Array.isArray(c.gold_doi) ? c.gold_doi : [c.gold_doi];
+  return list.map(normalizeDoiForEval).filter((d) => d !== '');
+}
+
+const DOI_IN_TEXT = /10\.\d{4,9}\/[^\s"<>]+/g;
+
+export interface CaseOutcome {
+  id: string;
+  source: string;
+  style: string;
+  gold: string[];
+  /** Best-validated candidate and its similarity (before the threshold is applied). */
+  predicted: string | null;
+  similarity: number;
+  /** The same with the gold records left out of the search results (hard negatives). */
+  ltoPredicted: string | null;
+  ltoSimilarity: number;
+  /** The leave-target-out link points to a record whose title, year, volume, issue and first page equal the gold's. */
+  ltoDuplicate: boolean;
+  /** The string itself carries a DOI (trivially resolved; stripped before searching). */
+  doiInString: boolean;
+  doiInStringCorrect: boolean;
+}
+
+export interface EvalOptions extends MatchOptions {
+  rows?: number;
+  leaveTargetOut?: boolean;
+}
+
+/**
+ * Runs the matcher once per case with threshold 0 (so the best candidate and its similarity are known), so that
+ * any threshold can be scored afterwards: a link is returned iff similarity ≥ threshold, exactly as matchReference
+ * decides with that threshold.
+ */
+export function runCases(cases: readonly MatchCase[], index: SimSearchIndex, opts: EvalOptions = {}): CaseOutcome[] {
+  const rows = opts.rows ?? 20;
+  const matchOpts: MatchOptions = { ...opts, threshold: 0 };
+  return cases.map((c) => {
+    const gold = goldDois(c);
+    const ref = c.ref_string ?? '';
+    const inString = (ref.match(DOI_IN_TEXT) ?? []).map(normalizeDoiForEval);
+    const outcome: CaseOutcome = {
+      id: c.id,
+      source: c.source,
+      style: c.style ?? '',
+      gold,
+      predicted: null,
+      similarity: 0,
+      ltoPredicted: null,
+      ltoSimilarity: 0,
+      ltoDuplicate: false,
+      doiInString: inString.length > 0,
+      doiInStringCorrect: inString.some((d) => gold.includes(d)),
+    };
+    if (ref.trim() === '') return outcome;
+    const query = searchQueryText(ref);
+    const goldSet = new Set(gold);
+    // One search serves both runs: the top rows+|gold| hits, gold dropped for leave-target-out.
+    const hits = index.search(query, rows + (opts.leaveTargetOut ? goldSet.size : 0));
+    const r = matchReference(ref, hits.slice(0, rows), matchOpts);
+    if (r.doi !== null) {
+      outcome.predicted = r.doi;
+      outcome.similarity = r.similarity;
+    }
+    if (opts.leaveTargetOut && goldSet.size > 0) {
+      const without = hits.filter((h) => !goldSet.has(h.DOI.toLowerCase())).slice(0, rows);
+      const l = matchReference(ref, without, matchOpts);
+      if (l.doi !== null) {
+        outcome.ltoPredicted = l.doi;
+        outcome.ltoSimilarity = l.similarity;
+        const goldRecord = index.get(gold[0]!);
+        outcome.ltoDuplicate = goldRecord !== undefined && metadataKey(goldRecord) === metadataKey(l.candidate);
+      }
+    }
+    return outcome;
+  });
+}
+
+/** Title, year, volume, issue and first page, normalised: records equal on these cannot be told apart by a string. */
+function metadataKey(c: Candidate): string {
+  return [
+    normalizeText(c.title?.[0] ?? ''),
+    c.issued?.['date-parts']?.[0]?.[0] ?? '',
+    c.volume ?? '',
+    c.issue ?? '',
+    (c.page ?? '').match(/\d+/)?.[0] ?? '',
+  ].join('|');
+}
+
+export interface Metrics {
+  n: number;
+  withGold: number;
+  links: number;
+  correct: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Links returned with the gold record absent / cases with gold; null when not measured. */
+  falseLinkRate: number | null;
+  falseLinks: number | null;
+  /** False links whose record duplicates the gold record's metadata (indistinguishable by construction). */
+  falseLinksToDuplicates: number | null;
+}
+
+export function score(outcomes: readonly CaseOutcome[], threshold: number, leaveTargetOut: boolean): Metrics {
+  let withGold = 0;
+  let links = 0;
+  let correct = 0;
+  let falseLinks = 0;
+  let duplicates = 0;
+  for (const o of outcomes) {
+    if (o.gold.length > 0) withGold++;
+    if (o.predicted !== null && o.similarity >= threshold) {
+      links++;
+      if (o.gold.includes(o.predicted)) correct++;
+    }
+    if (o.gold.length > 0 && o.ltoPredicted !== null && o.ltoSimilarity >= threshold) {
+      falseLinks++;
+      if (o.ltoDuplicate) duplicates++;
+    }
+  }
+  const precision = links === 0 ? 1 : correct / links;
+  const recall = withGold === 0 ? 0 : correct / withGold;
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return {
+    n: outcomes.length,
+    withGold,
+    links,
+    correct,
+    precision,
+    recall,
+    f1,
+    falseLinkRate: leaveTargetOut ? (withGold === 0 ? 0 : falseLinks / withGold) : null,
+    falseLinks: leaveTargetOut ? falseLinks : null,
+    falseLinksToDuplicates: leaveTargetOut ? duplicates : null,
+  };
+}
+
+export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}
+
+export function parseCases(jsonl: string): MatchCase[] {
+  return jsonl
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as MatchCase);
+}
