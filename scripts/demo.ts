@@ -84,7 +84,14 @@ async function main(): Promise<void> {
     await mkdir(OUT_DIR, { recursive: true });
     await page.screenshot({ path: join(OUT_DIR, 'seed-page.png'), fullPage: true });
     const section = await referencesClip(page);
-    if (section) await page.screenshot({ path: join(OUT_DIR, 'seed-references.png'), fullPage: true, clip: section });
+    // The close-up shows the start of the list (the whole list is in seed-page.png), readable at full size.
+    if (section) {
+      await page.screenshot({
+        path: join(OUT_DIR, 'seed-references.png'),
+        fullPage: true,
+        clip: { ...section, height: Math.min(section.height, 1100) },
+      });
+    }
     console.log(`screenshots: ${join(OUT_DIR, 'seed-page.png')}${section ? `, ${join(OUT_DIR, 'seed-references.png')}` : ''}`);
 
     const diag = browser.diagnostics(page);

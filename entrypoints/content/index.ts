@@ -3,7 +3,7 @@ import { contentScriptMatches } from '../../src/sites';
 
 export default defineContentScript({
   matches: contentScriptMatches(),
-  runAt: 'document_idle',
+  runAt: 'document_end',
   main() {
     startRefLens(document, new URL(location.href));
   },

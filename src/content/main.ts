@@ -27,6 +27,7 @@ export function startRefLens(doc: Document, url: URL): void {
   const g = globalThis as { __reflensStarted?: boolean };
   if (g.__reflensStarted) return; // injected twice (manifest + toolbar click)
   g.__reflensStarted = true;
+  performance.mark('reflens:start'); // marks let benchmarks split page load, annotation and lookups
   // Off the publisher hosts the script only runs when the user clicked the toolbar button: try the generic detector.
   const onPublisherHost = ADAPTERS.some((a) => a.hosts.some((h) => hostMatches(h, url.hostname)));
   const adapter = pickAdapter(url, doc, !onPublisherHost);
@@ -92,6 +93,7 @@ class PageController {
       for (const { item, n } of fresh.slice(i, i + DOM_SLICE)) added.push(this.annotate(item, n));
       if (i + DOM_SLICE < fresh.length) await yieldToMain();
     }
+    performance.mark('reflens:annotated');
     void this.loadNotes(added);
     for (let i = 0; i < added.length; i += RESOLVE_BATCH) await this.resolve(added.slice(i, i + RESOLVE_BATCH));
     this.updatePageStatus();
@@ -198,5 +200,6 @@ class PageController {
     const html = this.doc.documentElement;
     html.setAttribute('data-reflens-count', String(all.length));
     html.setAttribute('data-reflens-status', done ? 'done' : 'working');
+    if (done) performance.mark('reflens:done');
   }
 }
