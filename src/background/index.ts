@@ -48,6 +48,7 @@ export function createBackground(): void {
       await ready;
       return { results: await resolver.resolve(refs) };
     },
+    openAccess: async ({ refs }) => ({ results: await resolver.openAccess(refs) }),
     'match.reject': async ({ ref, values }) => {
       await ready;
       return { result: await resolver.reject(ref, values) };
@@ -55,6 +56,10 @@ export function createBackground(): void {
     format: async ({ item, style }) => formatCitation(item, style ?? (await settings.get()).style),
     'notes.get': async ({ keys }) => ({ notes: await notes.findMany(keys) }),
     'notes.save': async (edit) => ({ note: await notes.save(edit) }),
+    'notes.list': async () => ({ notes: await notes.list() }),
+    'notes.delete': async ({ key }) => ({ note: await notes.delete(key) }),
+    'notes.import': async ({ json }) => ({ imported: await notes.import(json) }),
+    'notes.update': async (change) => ({ note: await notes.update(change) }),
     'settings.get': () => settings.get(),
     'settings.set': (patch) => settings.set(patch),
   });

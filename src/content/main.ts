@@ -1,11 +1,14 @@
+import { browser } from 'wxt/browser';
 import { styleChoice } from '../core/citation-styles';
 import { workKeys } from '../core/identifiers';
+import { workKeysOfChange } from '../core/notes';
 import { cslFromPage, type ReferenceInput, type ReferenceResult } from '../core/reference';
 import { send } from '../messaging/client';
 import { collapse } from '../sites/dom';
 import { ADAPTERS, pickAdapter } from '../sites';
 import type { SiteAdapter } from '../sites/types';
 import { writeClipboard } from './clipboard';
+import { SummaryView } from './ui/summary';
 import { ToolsView } from './ui/tools';
 
 /** References sent to the background per message, and annotated per main-thread slice. */
@@ -35,6 +38,7 @@ export function startRefLens(doc: Document, url: URL): void {
   const page = new PageController(doc, adapter);
   void page.scan();
   page.watch();
+  page.watchNotes();
 }
 
 function hostMatches(pattern: string, host: string): boolean {
@@ -45,6 +49,7 @@ class PageController {
   private readonly entries = new Map<Element, Entry>();
   private scanning: Promise<void> = Promise.resolve();
   private rescanTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly summary = new SummaryView(() => this.entries.values());
 
   constructor(
     private readonly doc: Document,
@@ -63,7 +68,7 @@ class PageController {
     if (!root) return;
     const observer = new MutationObserver((records) => {
       const foreign = records.some((r) =>
-        [...r.addedNodes].some((n) => n.nodeType === 1 && (n as Element).localName !== 'reflens-tools'),
+        [...r.addedNodes].some((n) => n.nodeType === 1 && !(n as Element).localName.startsWith('reflens-')),
       );
       if (!foreign) return;
       clearTimeout(this.rescanTimer);
@@ -94,9 +99,12 @@ class PageController {
       if (i + DOM_SLICE < fresh.length) await yieldToMain();
     }
     performance.mark('reflens:annotated');
+    this.summary.place([...this.entries.keys()][0]!);
+    this.summary.refresh();
     void this.loadNotes(added);
     for (let i = 0; i < added.length; i += RESOLVE_BATCH) await this.resolve(added.slice(i, i + RESOLVE_BATCH));
     this.updatePageStatus();
+    void this.openAccess(added);
   }
 
   private annotate(item: Element, n: number): Entry {
@@ -140,12 +148,36 @@ class PageController {
     }
   }
 
+  /** Second phase: free copies from per-DOI services; the identifiers (and page status) are already final. */
+  private async openAccess(entries: Entry[]): Promise<void> {
+    const refs = entries.flatMap((e) => {
+      const doi = e.result?.doi?.value;
+      return doi && !e.result?.oa ? [{ n: e.input.n, doi, ...(e.result?.pmcid ? { pmcid: e.result.pmcid.value } : {}) }] : [];
+    });
+    if (refs.length === 0) return;
+    try {
+      const { results } = await send('openAccess', { refs });
+      const byN = new Map(entries.map((e) => [e.input.n, e]));
+      for (const { n, oa } of results) {
+        const e = byN.get(n);
+        if (!e?.result) continue;
+        e.result = { ...e.result, oa };
+        this.apply(e, e.result);
+      }
+    } catch (err) {
+      console.warn('RefLens: open-access lookup failed', err);
+    }
+  }
+
   private apply(e: Entry, r: ReferenceResult): void {
     e.result = r;
     e.view.setLinks({ doi: r.doi, pmid: r.pmid, pmcid: r.pmcid }, r.oa);
     e.view.setFlags(r.flags);
     e.view.setState(r.state);
     if (r.state === 'unresolved') e.view.setSearchLinks(r.csl.title ?? e.input.text);
+    // Why nothing was found, or which service failed (identifiers may still be shown): a short, persistent line.
+    if (r.message) e.view.showStatus(r.message, r.state === 'error' ? 'error' : 'info', 0);
+    this.summary.refresh();
   }
 
   private async rejectMatch(e: Entry): Promise<void> {
@@ -159,10 +191,25 @@ class PageController {
   private fail(e: Entry, message: string): void {
     e.view.setState('error');
     e.view.showStatus(message, 'error');
+    this.summary.refresh();
   }
 
   private keysOf(e: Entry): string[] {
     return e.result?.workKeys ?? workKeys(e.input.ids, e.input.csl);
+  }
+
+  /** Keeps notes current when they change in another tab or the notes library (storage events, no network). */
+  watchNotes(): void {
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (area !== 'local') return;
+      const keys = workKeysOfChange(changes);
+      if (keys.size === 0) return;
+      const touched = [...this.entries.values()].filter((e) => this.keysOf(e).some((k) => keys.has(k)));
+      if (touched.length === 0) return;
+      send('notes.get', { keys: touched.map((e) => this.keysOf(e)) })
+        .then(({ notes }) => touched.forEach((e, i) => e.view.noteChangedElsewhere(notes[i]?.text ?? null)))
+        .catch((err) => console.warn('RefLens: notes unavailable', err));
+    });
   }
 
   private async loadNotes(entries: Entry[]): Promise<void> {

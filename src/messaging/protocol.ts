@@ -1,5 +1,5 @@
 import type { CslItem } from '../core/csl';
-import type { ReferenceInput, ReferenceResult } from '../core/reference';
+import type { OpenAccessCopy, ReferenceInput, ReferenceResult } from '../core/reference';
 import type { Note } from '../core/notes';
 import type { Settings } from '../core/settings';
 
@@ -11,6 +11,14 @@ export interface Protocol {
   /** Resolve a batch of references. Answers one result per input, in input order. */
   resolve: { req: { refs: ReferenceInput[] }; res: { results: ReferenceResult[] } };
   /** The user rejects the looked-up identifiers of one reference; answers the reference resolved again without them. */
+  /**
+   * Second phase for works with a DOI: services that take one request per DOI (Unpaywall) answer here, after the
+   * identifiers are final, so a page is never held up by them. Answers only the references whose copy changed.
+   */
+  openAccess: {
+    req: { refs: Array<{ n: number; doi: string; pmcid?: string }> };
+    res: { results: Array<{ n: number; oa: OpenAccessCopy }> };
+  };
   'match.reject': { req: { ref: ReferenceInput; values: string[] }; res: { result: ReferenceResult } };
   /** Format one work in a citation style (CSL style id, or 'bibtex' | 'ris' | 'csl-json'). */
   format: {
@@ -23,6 +31,14 @@ export interface Protocol {
     req: { keys: string[]; text: string; title?: string; url?: string };
     res: { note: Note | null };
   };
+  /** Every note, most recently updated first (the notes library). */
+  'notes.list': { req: Record<string, never>; res: { notes: Note[] } };
+  /** Deletes the note stored under `key`; answers the removed note so the library can undo. */
+  'notes.delete': { req: { key: string }; res: { note: Note | null } };
+  /** Imports a JSON export, all or nothing; an invalid file is an error (code 'invalid-import') and changes nothing. */
+  'notes.import': { req: { json: string }; res: { imported: number } };
+  /** Edits text and/or tags of the note under `key`; null when the note, left empty, was deleted. */
+  'notes.update': { req: { key: string; text?: string; tags?: string[] }; res: { note: Note | null } };
   'settings.get': { req: Record<string, never>; res: Settings };
   'settings.set': { req: Partial<Settings>; res: Settings };
 }

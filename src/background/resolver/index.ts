@@ -13,6 +13,7 @@ import { issuedYear } from '../../core/csl';
 import { normalizeTitle, workKeys } from '../../core/identifiers';
 import { matchReference } from '../../core/match';
 import { parseReference } from '../../core/parse';
+import { DEFAULT_SETTINGS, SERVICE_IDS, type ServiceSwitches, type Settings } from '../../core/settings';
 import { cslFromPage, type Flag, type LinkedId, type OpenAccessCopy, type ReferenceInput, type ReferenceResult } from '../../core/reference';
 import type { TtlCache } from '../net/cache';
 import { isServiceError } from '../net/http';
@@ -31,12 +32,16 @@ export interface ResolverDeps {
   enrichment?: Omit<EnrichClients, 'crossrefWorks'>;
   /** Final results per reference fingerprint. */
   results?: TtlCache;
+  /** The user's current settings, read once per resolve; switched-off services are skipped. Default: all on. */
+  settings?: () => Pick<Settings, 'services'>;
 }
 
 /** Working state of one reference while it is resolved. */
 interface Work {
   ref: ReferenceInput;
   fingerprint: string;
+  /** Results depend on the services asked, so each combination of switches has its own cache entry. */
+  cacheKey: string;
   csl: CslItem;
   doi?: LinkedId;
   pmid?: LinkedId;
@@ -103,36 +108,63 @@ export class Resolver {
   constructor(private readonly deps: ResolverDeps) {}
 
   async resolve(refs: ReferenceInput[]): Promise<ReferenceResult[]> {
-    const works = await Promise.all(refs.map((ref) => this.prepare(ref)));
+    const on = this.switches();
+    const works = await Promise.all(refs.map((ref) => this.prepare(ref, on)));
     const cached = await this.cachedResults(works);
     const todo = works.filter((w) => !cached.has(w.ref.n));
     for (const w of todo) w.csl = structuredCsl(w.ref);
 
     if (todo.length) {
-      // References PubMed cannot take go to Crossref at once; the others follow as soon as PubMed has answered.
-      const notForPubmed = todo.filter((w) => !w.doi && !w.pmid && !this.citationQuery(w));
-      await Promise.all([this.crossrefMatch(notForPubmed), this.pubmedMatch(todo, (rest) => this.crossrefMatch(rest))]);
-      const [, crossrefWorks] = await Promise.all([this.crossIds(todo), this.metadata(todo)]);
-      await this.openAccessAndFlags(todo, crossrefWorks);
+      const crossrefMatch = (rest: Work[]) => (on.crossref ? this.crossrefMatch(rest) : Promise.resolve());
+      if (on.pubmed) {
+        // References PubMed cannot take go to Crossref at once; the others follow as soon as PubMed has answered.
+        const notForPubmed = todo.filter((w) => !w.doi && !w.pmid && !this.citationQuery(w));
+        await Promise.all([crossrefMatch(notForPubmed), this.pubmedMatch(todo, crossrefMatch)]);
+      } else {
+        await crossrefMatch(todo);
+      }
+      const [, crossrefWorks] = await Promise.all([
+        on.pubmed ? this.crossIds(todo) : undefined,
+        on.crossref ? this.metadata(todo) : new Map<string, CrossrefWork>(),
+      ]);
+      await this.openAccessAndFlags(todo, crossrefWorks, on);
     }
-    const results = works.map((w) => cached.get(w.ref.n) ?? this.result(w));
+    const results = works.map((w) => cached.get(w.ref.n) ?? this.result(w, on));
     await this.store(todo, results);
     return results;
+  }
+
+  /**
+   * Open-access copies with every source, Unpaywall included (its answers are cached; Europe PMC and OpenAlex
+   * answers come from the cache of the first phase). Returns only references that gain a copy.
+   */
+  async openAccess(refs: Array<{ n: number; doi: string; pmcid?: string }>): Promise<Array<{ n: number; oa: OpenAccessCopy }>> {
+    const clients = this.deps.enrichment;
+    const on = this.switches();
+    if (!clients?.unpaywall.enabled || !on.unpaywall || refs.length === 0) return [];
+    const out = await enrich(refs, clients, { services: { unpaywall: true, europepmc: on.europepmc, openalex: on.openalex } });
+    return refs.flatMap((r, i) => (out[i]?.oa ? [{ n: r.n, oa: out[i]!.oa! }] : []));
   }
 
   /** Resolves one reference again after the user rejected some of its identifiers. */
   async reject(ref: ReferenceInput, values: string[]): Promise<ReferenceResult> {
     await this.deps.rejections.add(referenceFingerprint(ref), values);
-    await this.deps.results?.delete([`ref:${referenceFingerprint(ref)}`]);
+    await this.deps.results?.delete([cacheKey(referenceFingerprint(ref), this.switches())]);
     const [result] = await this.resolve([ref]);
     return result!;
   }
 
-  private async prepare(ref: ReferenceInput): Promise<Work> {
+  /** The user's service switches; a missing or partial value counts as on. */
+  private switches(): ServiceSwitches {
+    return { ...DEFAULT_SETTINGS.services, ...this.deps.settings?.().services };
+  }
+
+  private async prepare(ref: ReferenceInput, on: ServiceSwitches): Promise<Work> {
     const fingerprint = referenceFingerprint(ref);
     return {
       ref,
       fingerprint,
+      cacheKey: cacheKey(fingerprint, on),
       csl: cslFromPage(ref),
       doi: pageId(ref.ids.doi),
       pmid: pageId(ref.ids.pmid),
@@ -145,9 +177,9 @@ export class Resolver {
   private async cachedResults(works: Work[]): Promise<Map<number, ReferenceResult>> {
     const out = new Map<number, ReferenceResult>();
     if (!this.deps.results) return out;
-    const hits = await this.deps.results.getMany<{ v: number; r: Omit<ReferenceResult, 'n'> }>(works.map((w) => `ref:${w.fingerprint}`));
+    const hits = await this.deps.results.getMany<{ v: number; r: Omit<ReferenceResult, 'n'> }>(works.map((w) => w.cacheKey));
     for (const w of works) {
-      const hit = hits.get(`ref:${w.fingerprint}`)?.value;
+      const hit = hits.get(w.cacheKey)?.value;
       if (hit?.v !== RESULT_CACHE_VERSION) continue;
       const r = hit.r;
       if ([r.doi, r.pmid, r.pmcid].some((id) => id && w.rejected.has(id.value))) continue;
@@ -164,7 +196,7 @@ export class Resolver {
       .map((r) => {
         const w = todo.find((x) => x.ref.n === r.n)!;
         const { n: _n, ...rest } = r;
-        return { key: `ref:${w.fingerprint}`, value: { v: RESULT_CACHE_VERSION, r: rest } };
+        return { key: w.cacheKey, value: { v: RESULT_CACHE_VERSION, r: rest } };
       });
     if (entries.length) await this.deps.results.setMany(entries);
   }
@@ -308,14 +340,15 @@ export class Resolver {
   }
 
   /** Best legal open-access copy and retraction/correction flags of every identified work. */
-  private async openAccessAndFlags(works: Work[], crossrefWorks: Map<string, CrossrefWork>): Promise<void> {
+  private async openAccessAndFlags(works: Work[], crossrefWorks: Map<string, CrossrefWork>, on: ServiceSwitches): Promise<void> {
     const clients = this.deps.enrichment;
     const known = works.filter((w) => w.doi || w.pmcid);
     if (!clients || known.length === 0) return;
     const out = await enrich(
       known.map((w) => ({ doi: w.doi?.value, pmcid: w.pmcid?.value })),
       { ...clients, crossrefWorks },
-      { services: { unpaywall: true, europepmc: true, openalex: true } },
+      // Unpaywall (one request per DOI) is the second phase: see openAccess().
+      { services: { unpaywall: false, europepmc: on.europepmc, openalex: on.openalex } },
     );
     known.forEach((w, i) => {
       const e = out[i]!;
@@ -325,7 +358,7 @@ export class Resolver {
     });
   }
 
-  private result(w: Work): ReferenceResult {
+  private result(w: Work, on: ServiceSwitches): ReferenceResult {
     const csl: CslItem = { ...w.csl, id: `ref-${w.ref.n}` };
     if (w.doi) csl.DOI = w.doi.value;
     if (w.pmid) csl.PMID = w.pmid.value;
@@ -343,10 +376,16 @@ export class Resolver {
     if (w.pmcid) result.pmcid = w.pmcid;
     if (w.oa) result.oa = w.oa;
     if (w.flags) result.flags = w.flags;
-    if (!found) result.message = w.failures[0] ?? 'No confident match found.';
+    if (!found) result.message = w.failures[0] ?? (on.crossref ? 'No confident match found.' : 'No confident match found (Crossref lookups are switched off).');
     else if (w.failures.length) result.message = w.failures[0];
     return result;
   }
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** `ref:<fingerprint>` with every service on (the key results had before the switches existed), else with the off ones named. */
+function cacheKey(fingerprint: string, on: ServiceSwitches): string {
+  const off = SERVICE_IDS.filter((id) => !on[id]);
+  return off.length ? `ref:${fingerprint}|off:${off.join(',')}` : `ref:${fingerprint}`;
+}
