@@ -22,6 +22,7 @@ export function createBackground(): void {
     enrichment: { unpaywall: services.unpaywall, europepmc: services.europepmc, openalex: services.openalex },
     rejections,
     results,
+    settings: () => settings.snapshot(),
   });
   // Service clients read settings synchronously; load them once before the first lookup.
   const ready = settings.get().catch(() => undefined);

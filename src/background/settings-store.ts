@@ -6,6 +6,8 @@ const KEY = 'settings';
 
 export class SettingsStore {
   private cached: Settings | undefined;
+  /** Set when storage changed elsewhere: the next get() reads again, while snapshot() keeps the last value. */
+  private stale = false;
 
   constructor(private readonly area: Storage.StorageArea) {}
 
@@ -15,7 +17,8 @@ export class SettingsStore {
   }
 
   async get(): Promise<Settings> {
-    if (this.cached) return this.cached;
+    if (this.cached && !this.stale) return this.cached;
+    this.stale = false;
     const stored = (await this.area.get(KEY))[KEY];
     try {
       this.cached = mergeSettings(DEFAULT_SETTINGS, (stored ?? {}) as Partial<Settings>);
@@ -39,6 +42,6 @@ export class SettingsStore {
 
   /** Called when storage changes elsewhere (options page in another context). */
   invalidate(): void {
-    this.cached = undefined;
+    this.stale = true;
   }
 }

@@ -8,20 +8,32 @@ export interface Settings {
   ncbiApiKey: string;
   /** Optional OpenAlex API key; OpenAlex is used only when it is set. */
   openalexApiKey: string;
+  /** Per-service switches: a switched-off service is never contacted. */
+  services: ServiceSwitches;
 }
+
+/** The web services the user can switch off one by one ("pubmed" covers every NCBI call: ECitMatch, ESummary, ID converter). */
+export const SERVICE_IDS = ['crossref', 'pubmed', 'europepmc', 'unpaywall', 'openalex'] as const;
+export type ServiceId = (typeof SERVICE_IDS)[number];
+export type ServiceSwitches = Record<ServiceId, boolean>;
 
 export const DEFAULT_SETTINGS: Settings = {
   style: 'apa',
   email: '',
   ncbiApiKey: '',
   openalexApiKey: '',
+  services: { crossref: true, pubmed: true, europepmc: true, unpaywall: true, openalex: true },
 };
 
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 
-/** Validates and merges a partial update; unknown or malformed fields are dropped, never stored. */
+/**
+ * Validates and merges a partial update; unknown or malformed fields are dropped, never stored.
+ * `services` merges switch by switch, so settings stored before the switches existed (or a patch naming one
+ * service) keep every other switch as it was.
+ */
 export function mergeSettings(base: Settings, patch: Partial<Record<keyof Settings, unknown>>): Settings {
-  const out = { ...base };
+  const out = { ...base, services: { ...DEFAULT_SETTINGS.services, ...base.services } };
   if (typeof patch.style === 'string' && patch.style.trim()) out.style = patch.style.trim();
   if (typeof patch.email === 'string') {
     const e = patch.email.trim();
@@ -31,6 +43,13 @@ export function mergeSettings(base: Settings, patch: Partial<Record<keyof Settin
   for (const k of ['ncbiApiKey', 'openalexApiKey'] as const) {
     const v = patch[k];
     if (typeof v === 'string') out[k] = v.trim().replace(/[^A-Za-z0-9_-]/g, '');
+  }
+  const switches = patch.services;
+  if (switches && typeof switches === 'object' && !Array.isArray(switches)) {
+    for (const id of SERVICE_IDS) {
+      const on = (switches as Record<string, unknown>)[id];
+      if (typeof on === 'boolean') out.services[id] = on;
+    }
   }
   return out;
 }

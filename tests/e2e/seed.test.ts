@@ -291,4 +291,69 @@ describe('seed page: Clinical Breast Cancer (Elsevier health)', () => {
     expect(leaks).toEqual([]);
     for (const p of pages) expect(browser.diagnostics(p), p.url()).toEqual({ pageErrors: [], consoleErrors: [] });
   });
+
+  it('shows one summary above the list whose counts match the tools, and jumps to a flagged reference', async () => {
+    await waitForDone(page);
+    const readSummary = () =>
+      page.evaluate(() => {
+        const host = document.querySelector('reflens-summary');
+        const counts = Object.fromEntries(
+          [...(host?.attributes ?? [])]
+            .filter((a) => a.name.startsWith('data-reflens-summary-'))
+            .map((a) => [a.name.slice('data-reflens-summary-'.length), Number(a.value)]),
+        );
+        const text = host?.shadowRoot?.querySelector('[data-reflens-summary-text]');
+        return {
+          hosts: document.querySelectorAll('reflens-summary').length,
+          counts,
+          text: text?.textContent ?? '',
+          role: text?.getAttribute('role') ?? null,
+          jumps: [...(host?.shadowRoot?.querySelectorAll('a[data-reflens-summary-jump]') ?? [])].map((a) => Number(a.getAttribute('data-reflens-summary-jump'))),
+          beforeList: !!host && host.closest('section#references') !== null &&
+            !!(host.compareDocumentPosition(document.querySelector('[data-reflens-ref="1"]')!) & Node.DOCUMENT_POSITION_FOLLOWING),
+        };
+      });
+    const fromTools = (annotations: Annotation[]) => ({
+      total: annotations.length,
+      resolved: annotations.filter((r) => r.state === 'resolved').length,
+      pending: annotations.filter((r) => r.state === 'pending').length,
+      oa: annotations.filter((r) => r.links.some((l) => l.kind === 'oa')).length,
+      flagged: annotations.filter((r) => r.flags.length > 0).length,
+      retracted: annotations.filter((r) => r.flags.includes('retracted')).length,
+      corrected: annotations.filter((r) => r.flags.includes('correction')).length,
+      concern: annotations.filter((r) => r.flags.includes('expression-of-concern')).length,
+    });
+    // Free copies may arrive after "done" (second phase): wait until the summary agrees with the tools.
+    await expect
+      .poll(async () => JSON.stringify((await readSummary()).counts) === JSON.stringify(fromTools(await readAnnotations(page))), { timeout: 15_000 })
+      .toBe(true);
+
+    const summary = await readSummary();
+    const planted = truth.filter((t) => t.flag);
+    const retracted = planted.filter((t) => t.flag === 'retracted').map((t) => t.n);
+    const corrected = planted.filter((t) => t.flag === 'correction').map((t) => t.n);
+    const c = summary.counts;
+    expect(c).toMatchObject({ total: SEED_COUNT, resolved: SEED_COUNT - 1, pending: 0, flagged: planted.length, retracted: retracted.length, corrected: corrected.length });
+    expect(c.oa).toBeGreaterThanOrEqual(5);
+    expect(summary).toMatchObject({ hosts: 1, role: 'status', beforeList: true });
+    const copies = `${c.oa} free ${c.oa === 1 ? 'copy' : 'copies'}`;
+    expect(summary.text).toBe(
+      [`${SEED_COUNT} references`, `${SEED_COUNT - 1} identified`, copies, `${retracted.length} retracted`, `${corrected.length} corrected`].join(' · '),
+    );
+    console.info(`[seed] summary: ${summary.text}`);
+    expect([...summary.jumps].sort((a, b) => a - b)).toEqual(planted.map((t) => t.n).sort((a, b) => a - b));
+
+    const target = retracted[0]!;
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator(`reflens-summary a[data-reflens-summary-jump="${target}"]`).click();
+    await expect
+      .poll(() =>
+        page.evaluate((n) => {
+          const item = document.querySelector(`[data-reflens-ref="${n}"]`)!;
+          const box = item.getBoundingClientRect();
+          return { focused: document.activeElement === item, visible: box.bottom > 0 && box.top < window.innerHeight };
+        }, target),
+      )
+      .toEqual({ focused: true, visible: true });
+  });
 });

@@ -202,7 +202,7 @@ export class Resolver {
   }
 
   private note(works: Work[], err: unknown): void {
-    const message = isServiceError(err) ? err.message : `Lookup failed: ${(err as Error)?.message ?? err}`;
+    const message = referenceMessage(isServiceError(err) ? err.message : `Lookup failed: ${(err as Error)?.message ?? err}`);
     for (const w of works) if (!w.failures.includes(message)) w.failures.push(message);
   }
 
@@ -354,7 +354,7 @@ export class Resolver {
       const e = out[i]!;
       if (e.oa) w.oa = e.oa;
       if (e.flags.length) w.flags = e.flags;
-      for (const f of e.failures) if (!w.failures.includes(f)) w.failures.push(f);
+      for (const f of e.failures.map(referenceMessage)) if (!w.failures.includes(f)) w.failures.push(f);
     });
   }
 
@@ -383,6 +383,14 @@ export class Resolver {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * A failure as the reference shows it. The network layer's "…, retrying in 30 s" describes the service's pause, but
+ * this reference is not looked up again by itself (a reload does that), so the promise is dropped.
+ */
+function referenceMessage(message: string): string {
+  return message.replace(/,? retrying in [^,;]*$/, '');
+}
 
 /** `ref:<fingerprint>` with every service on (the key results had before the switches existed), else with the off ones named. */
 function cacheKey(fingerprint: string, on: ServiceSwitches): string {

@@ -165,6 +165,15 @@ export class ToolsView {
     this.markNote(!!text);
   }
 
+  /** The stored note changed in another tab or the notes library; an unsaved local edit wins and is kept. */
+  noteChangedElsewhere(text: string | null): void {
+    if (this.textarea.value !== this.lastSaved) return;
+    const next = text ?? '';
+    if (this.textarea.value !== next) this.textarea.value = next;
+    this.lastSaved = next;
+    this.markNote(text !== null);
+  }
+
   showStatus(message: string, kind: 'info' | 'error' = 'info', ms = kind === 'error' ? 0 : 2500): void {
     clearTimeout(this.statusTimer);
     this.status.textContent = message;

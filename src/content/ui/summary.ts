@@ -1,0 +1,214 @@
+import type { Flag, ReferenceResult } from '../../core/reference';
+import { applyStyles } from './styles';
+
+/** What the summary needs of each reference the page controller tracks. */
+export interface SummarySource {
+  item: Element;
+  input: { n: number };
+  result?: Pick<ReferenceResult, 'oa' | 'flags'>;
+}
+
+export interface SummaryCounts {
+  total: number;
+  /** References with a DOI or PMID (state "resolved"). */
+  resolved: number;
+  pending: number;
+  /** References with a legal open-access copy. */
+  oa: number;
+  /** References with at least one flag. */
+  flagged: number;
+  retracted: number;
+  corrected: number;
+  concern: number;
+}
+
+export interface FlaggedReference {
+  n: number;
+  item: Element;
+  kinds: Flag['kind'][];
+}
+
+const FLAG_ORDER: Flag['kind'][] = ['retracted', 'expression-of-concern', 'correction'];
+const FLAG_HEADING: Record<Flag['kind'], string> = {
+  retracted: 'Retracted',
+  'expression-of-concern': 'Expression of concern',
+  correction: 'Corrected',
+};
+const FLAG_WORD: Record<Flag['kind'], string> = {
+  retracted: 'retracted',
+  'expression-of-concern': 'with an expression of concern',
+  correction: 'corrected',
+};
+
+export function summarise(sources: Iterable<SummarySource>): { counts: SummaryCounts; flagged: FlaggedReference[] } {
+  const counts: SummaryCounts = { total: 0, resolved: 0, pending: 0, oa: 0, flagged: 0, retracted: 0, corrected: 0, concern: 0 };
+  const flagged: FlaggedReference[] = [];
+  for (const s of sources) {
+    counts.total++;
+    const state = s.item.getAttribute('data-reflens-state');
+    if (state === 'resolved') counts.resolved++;
+    else if (state === 'pending' || state === null) counts.pending++;
+    if (s.result?.oa) counts.oa++;
+    const kinds = [...new Set((s.result?.flags ?? []).map((f) => f.kind))];
+    if (kinds.length === 0) continue;
+    counts.flagged++;
+    if (kinds.includes('retracted')) counts.retracted++;
+    if (kinds.includes('correction')) counts.corrected++;
+    if (kinds.includes('expression-of-concern')) counts.concern++;
+    flagged.push({ n: s.input.n, item: s.item, kinds });
+  }
+  flagged.sort((a, b) => a.n - b.n);
+  return { counts, flagged };
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** "51 references · 50 identified · 7 free copies · 1 retracted · 1 corrected" (flags only when present). */
+export function summaryText(c: SummaryCounts): string {
+  const parts = [plural(c.total, 'reference', 'references'), `${c.resolved} identified`, plural(c.oa, 'free copy', 'free copies')];
+  if (c.retracted) parts.push(`${c.retracted} ${FLAG_WORD.retracted}`);
+  if (c.concern) parts.push(`${c.concern} ${FLAG_WORD['expression-of-concern']}`);
+  if (c.corrected) parts.push(`${c.corrected} ${FLAG_WORD.correction}`);
+  if (c.pending) parts.push(`${c.pending} still looking up`);
+  return parts.join(' · ');
+}
+
+const SUMMARY_CSS = `
+:host { margin: 6px 0 10px; }
+.panel { display: flex; flex-direction: column; gap: 3px; padding: 4px 8px; border: 1px solid #d0d7de; border-radius: 6px; background: #f6f8fa; max-width: 60em; }
+.jumps { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; }
+.jumps[hidden] { display: none; }
+.kind { color: #57606a; margin-left: 4px; }
+.jumps a.flag { color: #a40e26; }
+.jumps a.flag[data-kind="correction"] { background: #fff8c5; border-color: #d4a72c; color: #6b4f00; }
+`;
+
+let summarySheet: CSSStyleSheet | null | undefined;
+
+function applySummaryStyles(root: ShadowRoot): void {
+  applyStyles(root);
+  if (summarySheet === undefined) {
+    try {
+      summarySheet = new CSSStyleSheet();
+      summarySheet.replaceSync(SUMMARY_CSS);
+    } catch {
+      summarySheet = null;
+    }
+  }
+  if (summarySheet && root.adoptedStyleSheets?.length) {
+    try {
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, summarySheet];
+      return;
+    } catch {
+      // Same Firefox restriction as the tools: fall back to an element.
+    }
+  }
+  const style = document.createElement('style');
+  style.textContent = SUMMARY_CSS;
+  root.append(style);
+}
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+
+/** Containers in which a foreign element would break the list's markup or ARIA roles: the panel goes before them. */
+const LIST_TAGS = new Set(['ol', 'ul', 'dl']);
+const TABLE_PARTS = new Set(['table', 'tbody', 'thead', 'tfoot', 'tr']);
+const LIST_ROLES = new Set(['list', 'table', 'grid', 'rowgroup', 'row', 'feed']);
+
+/**
+ * The `<reflens-summary>` panel above a page's reference list: counts of references, identified ones, free copies
+ * and flags, with links that scroll to each flagged reference. Open shadow root; counts are mirrored as
+ * `data-reflens-summary-*` attributes on the host. All text goes in through textContent.
+ */
+export class SummaryView {
+  readonly host: HTMLElement;
+  private readonly line: HTMLElement;
+  private readonly jumps: HTMLElement;
+  private scheduled = false;
+
+  constructor(private readonly source: () => Iterable<SummarySource>) {
+    this.host = document.createElement('reflens-summary');
+    const root = this.host.attachShadow({ mode: 'open' });
+    applySummaryStyles(root);
+    const panel = el('div', { class: 'panel', role: 'group', 'aria-label': 'RefLens summary of the reference list' });
+    const bar = el('div', { class: 'bar' });
+    bar.append(el('span', { class: 'brand', 'aria-hidden': 'true' }, 'RefLens'));
+    this.line = el('span', { role: 'status', 'aria-live': 'polite', 'data-reflens-summary-text': '' });
+    bar.append(this.line);
+    this.jumps = el('div', { class: 'jumps', hidden: '' });
+    panel.append(bar, this.jumps);
+    root.append(panel);
+  }
+
+  /** Puts the panel at the top of the list whose first item is given (again, if the page removed it). */
+  place(firstItem: Element): void {
+    if (this.host.isConnected) return;
+    const parent = firstItem.parentElement;
+    let container: Element | undefined;
+    if (parent && TABLE_PARTS.has(parent.localName)) container = parent.closest('table') ?? parent;
+    else if (parent && (LIST_TAGS.has(parent.localName) || LIST_ROLES.has(parent.getAttribute('role') ?? ''))) container = parent;
+    (container ?? firstItem).before(this.host);
+    this.render();
+  }
+
+  /** Re-renders once after the current task's changes (many results arrive in one loop). */
+  refresh(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.render();
+    });
+  }
+
+  render(): void {
+    const { counts, flagged } = summarise(this.source());
+    const attrs: Record<string, number> = {
+      total: counts.total,
+      resolved: counts.resolved,
+      pending: counts.pending,
+      oa: counts.oa,
+      flagged: counts.flagged,
+      retracted: counts.retracted,
+      corrected: counts.corrected,
+      concern: counts.concern,
+    };
+    for (const [k, v] of Object.entries(attrs)) this.host.setAttribute(`data-reflens-summary-${k}`, String(v));
+    const text = summaryText(counts);
+    if (this.line.textContent !== text) this.line.textContent = text; // unchanged text is not announced again
+
+    const frag = document.createDocumentFragment();
+    for (const kind of FLAG_ORDER) {
+      const refs = flagged.filter((f) => f.kinds.includes(kind));
+      if (refs.length === 0) continue;
+      frag.append(el('span', { class: 'kind' }, `${FLAG_HEADING[kind]}:`));
+      for (const r of refs) frag.append(this.jumpLink(r, kind));
+    }
+    this.jumps.replaceChildren(frag);
+    this.jumps.hidden = flagged.length === 0;
+  }
+
+  private jumpLink(r: FlaggedReference, kind: Flag['kind']): HTMLAnchorElement {
+    const a = el('a', {
+      href: '#',
+      class: 'flag',
+      'data-kind': kind,
+      'data-reflens-summary-jump': String(r.n),
+      'aria-label': `Go to reference ${r.n} (${FLAG_WORD[kind]})`,
+    }, `Ref. ${r.n}`);
+    a.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      r.item.scrollIntoView({ block: 'center' });
+      // Move keyboard focus with the view so the next Tab lands in that reference's tools.
+      const target = r.item as HTMLElement;
+      if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+      target.focus({ preventScroll: true });
+    });
+    return a;
+  }
+}

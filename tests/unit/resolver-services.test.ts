@@ -1,0 +1,270 @@
+// @vitest-environment node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { TtlCache, type KeyValueStorage } from '../../src/background/net/cache';
+import { ServiceError } from '../../src/background/net/http';
+import { Resolver, type ResolverDeps } from '../../src/background/resolver';
+import { Rejections } from '../../src/background/resolver/rejections';
+import type { CrossrefClient, CrossrefWork } from '../../src/background/services/crossref';
+import { parseSearch } from '../../src/background/services/europepmc';
+import type { CitationQuery, IdRecord, NcbiClient, PubmedSummary } from '../../src/background/services/ncbi';
+import { parseUnpaywall } from '../../src/background/services/unpaywall';
+import { DEFAULT_SETTINGS, type ServiceSwitches } from '../../src/core/settings';
+import type { ReferenceInput } from '../../src/core/reference';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/api-oa');
+const json = (name: string): any => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
+
+/** In-memory storage.local stand-in for Rejections and the result cache. */
+function memoryStorage(): KeyValueStorage & { get(keys: string | string[] | null): Promise<Record<string, unknown>> } {
+  const data = new Map<string, unknown>();
+  return {
+    get: async (keys: string | string[] | null) => {
+      const list = keys === null ? [...data.keys()] : Array.isArray(keys) ? keys : [keys];
+      return Object.fromEntries(list.filter((k) => data.has(k)).map((k) => [k, structuredClone(data.get(k))]));
+    },
+    set: async (items: Record<string, unknown>) => {
+      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
+    },
+    remove: async (keys: string | string[]) => {
+      for (const k of Array.isArray(keys) ? keys : [keys]) data.delete(k);
+    },
+  } as never;
+}
+
+/** A work with a DOI printed on the page. */
+const DOI_REF: ReferenceInput = {
+  n: 1,
+  text: 'Smith J, Jones K. A printed DOI study. J Test. 2020;12:100-110. doi:10.1371/journal.pone.0311879',
+  ids: { doi: '10.1371/journal.pone.0311879' },
+  csl: {},
+};
+/** A structured journal reference without identifiers: ECitMatch can take it. */
+const JOURNAL_REF: ReferenceInput = {
+  n: 2,
+  text: 'Brown A, Green B. Outcomes of a structured trial. Breast Cancer Res Treat. 2017;161:549-556.',
+  ids: {},
+  csl: {
+    title: 'Outcomes of a structured trial',
+    author: [{ family: 'Brown', given: 'A' }, { family: 'Green', given: 'B' }],
+    'container-title': 'Breast Cancer Res Treat',
+    issued: { 'date-parts': [[2017]] },
+    volume: '161',
+    page: '549-556',
+  },
+};
+/** A book chapter: no ECitMatch query, so only Crossref can find it. */
+const BOOK_REF: ReferenceInput = {
+  n: 3,
+  text: 'White C. A history of counting things. In: Black D, ed. Counting. Oxford University Press; 2001.',
+  ids: {},
+  csl: {
+    title: 'A history of counting things',
+    author: [{ family: 'White', given: 'C' }],
+    'container-title': 'Counting',
+    issued: { 'date-parts': [[2001]] },
+  },
+};
+const REFS = [DOI_REF, JOURNAL_REF, BOOK_REF];
+const FOUND_PMID = '28500000';
+const FOUND_DOI = '10.5555/found.by.pubmed';
+
+interface Calls {
+  search: string[];
+  worksByDoi: string[][];
+  ecitmatch: CitationQuery[][];
+  esummary: string[][];
+  idconv: string[][];
+  europepmc: string[][];
+  openalex: string[][];
+  unpaywall: string[][];
+}
+
+/** Stub clients with canned answers; every call is counted. */
+function stubs(): { deps: Omit<ResolverDeps, 'rejections'>; calls: Calls } {
+  const calls: Calls = { search: [], worksByDoi: [], ecitmatch: [], esummary: [], idconv: [], europepmc: [], openalex: [], unpaywall: [] };
+  const epmc = parseSearch(json('europepmc-EXT_ID-39466770-retracted-OA.json'), [DOI_REF.ids.doi!]).get(DOI_REF.ids.doi!)!;
+  const up = parseUnpaywall(json('unpaywall-10.1038_nature12373.json'), '10.1038/nature12373');
+  const crossref = {
+    searchBibliographic: async (text: string) => {
+      calls.search.push(text);
+      return [];
+    },
+    worksByDoi: async (dois: string[]) => {
+      calls.worksByDoi.push(dois);
+      return new Map<string, CrossrefWork>(dois.map((d) => [d, { DOI: d, title: ['From Crossref'] } as CrossrefWork]));
+    },
+  } as unknown as CrossrefClient;
+  const summary: PubmedSummary = {
+    pmid: FOUND_PMID,
+    title: 'Outcomes of a structured trial.',
+    authors: ['Brown A', 'Green B'],
+    source: 'Breast Cancer Res Treat',
+    fulljournalname: 'Breast cancer research and treatment',
+    year: 2017,
+    volume: '161',
+    issue: '3',
+    pages: '549-556',
+    doi: FOUND_DOI,
+    pubtypes: ['Journal Article'],
+  };
+  const ncbi = {
+    ecitmatch: async (qs: CitationQuery[]) => {
+      calls.ecitmatch.push(qs);
+      return new Map(qs.map((q) => [q.key, FOUND_PMID]));
+    },
+    esummary: async (pmids: string[]) => {
+      calls.esummary.push(pmids);
+      return new Map(pmids.filter((p) => p === FOUND_PMID).map((p) => [p, summary]));
+    },
+    idconv: async (ids: string[]) => {
+      calls.idconv.push(ids);
+      return ids.map((id): IdRecord => ({ requestedId: id }));
+    },
+  } as unknown as NcbiClient;
+  const enrichment: NonNullable<ResolverDeps['enrichment']> = {
+    europepmc: {
+      byDois: async (dois) => {
+        calls.europepmc.push(dois);
+        return new Map(dois.filter((d) => d === DOI_REF.ids.doi).map((d) => [d, epmc]));
+      },
+    },
+    openalex: {
+      enabled: true,
+      byDois: async (dois) => {
+        calls.openalex.push(dois);
+        return new Map();
+      },
+    },
+    unpaywall: {
+      enabled: true,
+      lookupMany: async (dois) => {
+        calls.unpaywall.push(dois);
+        return new Map(dois.map((d) => [d, { ...up, doi: d }]));
+      },
+    },
+  };
+  return { deps: { crossref, ncbi, enrichment }, calls };
+}
+
+const allOn = (): ServiceSwitches => ({ ...DEFAULT_SETTINGS.services });
+
+describe('Resolver service switches', () => {
+  let switches: ServiceSwitches;
+  let calls: Calls;
+  let resolver: Resolver;
+  let storage: ReturnType<typeof memoryStorage>;
+
+  beforeEach(() => {
+    switches = allOn();
+    storage = memoryStorage();
+    const s = stubs();
+    calls = s.calls;
+    resolver = new Resolver({
+      ...s.deps,
+      rejections: new Rejections(storage as never),
+      results: new TtlCache(storage, { namespace: 'rlref:' }),
+      settings: () => ({ services: switches }),
+    });
+  });
+
+  it('asks every service when all are on', async () => {
+    const results = await resolver.resolve(REFS);
+    expect(calls.ecitmatch).toHaveLength(1);
+    expect(calls.esummary).toEqual([[FOUND_PMID]]);
+    expect(calls.idconv).toHaveLength(1);
+    expect(calls.search).toEqual([BOOK_REF.text]); // the journal reference was confirmed by PubMed
+    expect(calls.worksByDoi).toHaveLength(1);
+    expect(calls.europepmc).toHaveLength(1);
+    expect(calls.openalex).toHaveLength(1);
+    expect(results[0]!.flags?.map((f) => f.kind)).toContain('retracted');
+    expect(results[1]!.pmid?.value).toBe(FOUND_PMID);
+    expect(results[1]!.doi?.value).toBe(FOUND_DOI);
+    // Unpaywall is the second phase.
+    expect(calls.unpaywall).toEqual([]);
+    expect((await resolver.openAccess([{ n: 1, doi: DOI_REF.ids.doi! }])).length).toBe(1);
+    expect(calls.unpaywall).toHaveLength(1);
+  });
+
+  it('pubmed off: no ECitMatch, ESummary or ID converter call; PubMed-able references go to Crossref', async () => {
+    switches.pubmed = false;
+    const results = await resolver.resolve(REFS);
+    expect(calls.ecitmatch).toEqual([]);
+    expect(calls.esummary).toEqual([]);
+    expect(calls.idconv).toEqual([]);
+    expect(calls.search.sort()).toEqual([JOURNAL_REF.text, BOOK_REF.text].sort());
+    expect(results[1]!.pmid).toBeUndefined();
+    expect(results[0]!.doi?.value).toBe(DOI_REF.ids.doi); // page identifiers stay linked
+  });
+
+  it('crossref off: no search and no metadata request; the message says why nothing was found', async () => {
+    switches.crossref = false;
+    const results = await resolver.resolve(REFS);
+    expect(calls.search).toEqual([]);
+    expect(calls.worksByDoi).toEqual([]);
+    expect(calls.ecitmatch).toHaveLength(1); // PubMed still answers
+    expect(results[1]!.state).toBe('resolved');
+    expect(results[2]!.state).toBe('unresolved');
+    expect(results[2]!.message).toMatch(/Crossref.*switched off/);
+    expect(results[0]!.csl.title).not.toBe('From Crossref');
+  });
+
+  it('Europe PMC, OpenAlex and Unpaywall off: none is asked, and the flag they gave is gone', async () => {
+    Object.assign(switches, { europepmc: false, openalex: false, unpaywall: false });
+    const results = await resolver.resolve(REFS);
+    expect(calls.europepmc).toEqual([]);
+    expect(calls.openalex).toEqual([]);
+    expect(results[0]!.flags).toBeUndefined();
+    expect(await resolver.openAccess([{ n: 1, doi: DOI_REF.ids.doi! }])).toEqual([]);
+    expect(calls.unpaywall).toEqual([]);
+    // Identification itself is untouched.
+    expect(calls.ecitmatch).toHaveLength(1);
+    expect(calls.search).toEqual([BOOK_REF.text]);
+  });
+
+  it('caches results per combination of switches, so switching a service off never serves its old answers', async () => {
+    const first = await resolver.resolve([DOI_REF]);
+    expect(first[0]!.flags?.length).toBeGreaterThan(0);
+    await resolver.resolve([DOI_REF]);
+    expect(calls.europepmc).toHaveLength(1); // second run came from the cache
+
+    switches.europepmc = false;
+    const off = await resolver.resolve([DOI_REF]);
+    expect(off[0]!.flags).toBeUndefined();
+    expect(calls.europepmc).toHaveLength(1);
+    expect(calls.worksByDoi).toHaveLength(2); // resolved afresh, not from the all-on entry
+
+    switches.europepmc = true;
+    const back = await resolver.resolve([DOI_REF]);
+    expect(back[0]!.flags).toEqual(first[0]!.flags);
+    expect(calls.worksByDoi).toHaveLength(2); // the all-on entry is still there
+  });
+
+  it('reads the switches on every resolve and treats missing ones as on', async () => {
+    const s = stubs();
+    let settings: { services: Partial<ServiceSwitches> } = { services: {} };
+    const r = new Resolver({ ...s.deps, rejections: new Rejections(memoryStorage() as never), settings: () => settings as never });
+    await r.resolve([BOOK_REF]);
+    expect(s.calls.search).toHaveLength(1);
+    settings = { services: { crossref: false } };
+    await r.resolve([BOOK_REF]);
+    expect(s.calls.search).toHaveLength(1);
+  });
+
+  it('a failing service still yields results from the others, with a message that promises no retry', async () => {
+    const s = stubs();
+    s.deps.enrichment!.europepmc.byDois = async () => {
+      throw new ServiceError('europepmc', 'http', 'Europe PMC unavailable (HTTP 500)', { status: 500 });
+    };
+    s.deps.crossref.searchBibliographic = async () => {
+      throw new ServiceError('crossref', 'network', 'Crossref unavailable, retrying in 30 s', { retryAfterMs: 30_000 });
+    };
+    const r = new Resolver({ ...s.deps, rejections: new Rejections(memoryStorage() as never) });
+    const [doi, book] = await r.resolve([DOI_REF, BOOK_REF]);
+    expect(doi!.state).toBe('resolved');
+    expect(doi!.message).toBe('Europe PMC unavailable (HTTP 500)');
+    expect(book!.state).toBe('error');
+    expect(book!.message).toBe('Crossref unavailable');
+  });
+});
