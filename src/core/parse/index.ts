@@ -3,15 +3,29 @@
  * parsing-train.jsonl by scripts/lib/eval-parse-train.ts) → field assembly with rules (names, pages, volume/issue).
  * DOI/PMID/PMCID/arXiv come from the identifier module, never from the labeller. Pure and synchronous; never throws.
  */
-import type { CslItem, CslName, CslType } from '../csl';
+import type { CslItem, CslName } from '../csl';
 import { findDois, idsFromText } from '../identifiers';
 import { safeHttpUrl } from '../url';
 import { edgeFeatures, featurize, LABELS, YEAR, type Label } from './features';
 import { decode, loadModel, type ChainModel } from './model';
 import { splitNames } from './names';
 import { cleanReference, numberingPrefixLength } from './normalize';
+import {
+  JOURNAL_WORD,
+  pageRange,
+  repairIdentifiers,
+  splitQuotedTitle,
+  stripDoiView,
+  stripScope,
+  tidy,
+  typeOf,
+  VOLUME,
+  volumeAndIssue,
+} from './fields';
 import { tokenize, type Token } from './tokenize';
 import { MODEL_SCALE, MODEL_WEIGHTS } from './weights';
+
+export { stripDoiView, volumeAndIssue } from './fields';
 
 export interface ParsedReference {
   csl: Partial<CslItem>;
@@ -58,6 +72,11 @@ interface Run {
 /** Closing brackets the run opened, and "?"/"!", belong to it although they follow its last token. */
 function closeRun(run: Run, tokens: Token[]): void {
   const post = tokens[run.last]!.post;
+  // Names keep the period of a final initial ("Kuhn, Thomas S.").
+  if ((run.label === 'author' || run.label === 'editor') && /^\p{Lu}$/u.test(tokens[run.last]!.text) && post.startsWith('.')) {
+    run.text += '.';
+    return;
+  }
   let open = (run.text.match(/[([]/g)?.length ?? 0) - (run.text.match(/[)\]]/g)?.length ?? 0);
   let k = 0;
   for (; k < post.length; k++) {
@@ -81,69 +100,6 @@ function runsOf(text: string, tokens: Token[], labels: Label[]): Run[] {
   return runs;
 }
 
-const SCOPE_PREFIX =
-  /^(?:vol(?:ume)?|v|bd|band|t|tome|tomo|no|nos|nr|num(?:ber|éro|ero)?|n[°º]|issue|iss|heft|h|fasc|pp|p|pages?|s|seiten|str|art(?:icle)?)\s*\.?\s*[:#]?\s*/i;
-
-function stripScope(s: string): string {
-  let t = s.trim().replace(/^[\s(,.;:[]+/, '');
-  for (let i = 0; i < 2; i++) t = t.replace(SCOPE_PREFIX, '');
-  return t;
-}
-
-function tidy(s: string, container = false): string {
-  let t = s.replace(/\s+/g, ' ').trim();
-  if (container) t = t.replace(/^(?:in|dans|en|em)\s*:?\s+/i, '');
-  t = t.replace(/^[\s.,;:"“”‘’«»„(]+/, '').replace(/[\s.,;:"“”‘’«»„]+$/, '');
-  while (/[)\]]$/.test(t) && (t.match(/[([]/g)?.length ?? 0) < (t.match(/[)\]]/g)?.length ?? 0)) {
-    t = t.slice(0, -1).replace(/[\s.,;:"“”‘’«»]+$/, '');
-  }
-  return t;
-}
-
-function pageRange(s: string): string | undefined {
-  const m = /^([A-Za-z]{0,2}\d+[a-z]?)(?:\s*(?:[-‐–—_]+|\bto\b)\s*([A-Za-z]{0,2}\d+[a-z]?))?/.exec(stripScope(s));
-  if (!m?.[1]) return undefined;
-  const first = m[1];
-  let last = m[2];
-  if (last && /^\d+$/.test(first) && /^\d+$/.test(last) && last.length < first.length && Number(last) < Number(first)) {
-    last = first.slice(0, first.length - last.length) + last;
-  }
-  return last && last !== first ? `${first}-${last}` : first;
-}
-
-/** "…/pdf", "/abstract", "/full" after a DOI taken from a publisher URL name a view, not the work. */
-export function stripDoiView(doi: string): string {
-  return doi.replace(/\/(?:e?pdf|abstract|full|fulltext|html?|pdfplus|summary)$/i, '');
-}
-
-/** Rejoins identifiers broken by PDF line ends: "dx.doi. org", "10.1016/ S0045-", "S0045- 6535". */
-function repairIdentifiers(text: string): string {
-  let t = text
-    .replace(/\bdoi\.\s+org\b/gi, 'doi.org')
-    .replace(/\b10\.\s(?=\d{4,9}\/)/g, '10.')
-    .replace(/\b(10\.\d{4,9}\/)\s+/g, '$1');
-  for (let i = 0; i < 3; i++) {
-    t = t.replace(/(\b10\.\d{4,9}\/\S*?(?:[-–(]|:(?=\s\d)|\.(?=\s\p{Ll}[\w.]*\d)))\s+(?=[\w(])/gu, '$1');
-  }
-  return t;
-}
-
-const VOLUME = /^(?:[\p{L}]{0,3}\d+[\p{L}]{0,2}(?:\s*[-–/]\s*\d+)?|[ivxlcdm]+\b)/iu;
-
-function typeOf(csl: Partial<CslItem>, text: string, arxiv: string | undefined): CslType {
-  const container = csl['container-title'] ?? '';
-  if (/\b(?:thesis|dissertation|th[èe]se|doctoral|dissertação|tese)\b/i.test(text)) return 'thesis';
-  if (/\b(?:proc(?:eedings|\.)?|conference|conf\.|congress|symposium|workshop|meeting)\b/i.test(container)) return 'paper-conference';
-  if (container && (csl.volume || csl.issue)) return 'article-journal';
-  if (/\b(?:technical report|tech\. rep|report no|working paper|white paper)\b/i.test(text)) return 'report';
-  if (container && (csl.editor?.length || csl.publisher || /\b(?:in|dans)\s*:?\s/i.test(text.slice(0, text.indexOf(container))))) return 'chapter';
-  if (container) return 'article-journal';
-  if (arxiv) return 'article';
-  if (csl.publisher) return 'book';
-  if (csl.URL) return 'webpage';
-  return 'document';
-}
-
 export function parseReference(raw: string): ParsedReference {
   const empty: ParsedReference = { csl: {}, segments: {} };
   if (typeof raw !== 'string' || !raw.trim()) return empty;
@@ -162,6 +118,26 @@ export function parseReference(raw: string): ParsedReference {
     if ((l === 'volume' || l === 'issue') && YEAR.test(t.text) && /^\s*[;,]/.test(t.post) && /\d/.test(tokens[i + 1]?.text ?? '')) {
       labels[i] = 'date';
     }
+  });
+  // "Prog. Theor. Phys.": an abbreviated word labelled title right before the container is part of it.
+  for (let i = 0; i < tokens.length; i++) {
+    if (labels[i] !== 'title' || labels[i - 1] === 'title') continue;
+    let j = i;
+    while (labels[j + 1] === 'title') j++;
+    const short = j - i < 2 && tokens.slice(i, j + 1).every((t) => /^\p{Lu}\p{L}{0,7}$/u.test(t.text) && /^\./.test(t.post));
+    if (short && labels[j + 1] === 'container') for (let k = i; k <= j; k++) labels[k] = 'container';
+  }
+  // ACS/AIP "Becke, A. D. J. Chem. Phys. 1993": the journal abbreviation was read as more initials.
+  const firstNonAuthor = labels.findIndex((l) => l !== 'author');
+  for (let i = 1; i < firstNonAuthor; i++) {
+    if (/^\p{Lu}$/u.test(tokens[i]!.text) && JOURNAL_WORD.test(tokens[i + 1]?.text ?? '') && labels[firstNonAuthor] === 'container') {
+      for (let k = i; k < firstNonAuthor; k++) labels[k] = 'container';
+      break;
+    }
+  }
+  // "Proc Natl Acad Sci USA 1977;74": a place glued to the journal name belongs to it.
+  tokens.forEach((t, i) => {
+    if (labels[i] === 'location' && labels[i - 1] === 'container' && t.pre === ' ' && labels.includes('volume')) labels[i] = 'container';
   });
   const runs = runsOf(text, tokens, labels);
   const segments: Partial<Record<Label, string>> = {};
@@ -184,10 +160,17 @@ export function parseReference(raw: string): ParsedReference {
   const title = firstRun('title');
   if (title && tidy(title.text)) csl.title = tidy(title.text);
   const container = firstRun('container');
-  if (container && tidy(container.text, true)) csl['container-title'] = tidy(container.text, true);
+  if (container && tidy(container.text, true)) {
+    const name = tidy(container.text, true);
+    // Abbreviated names keep their final period ("J. Chem. Phys.").
+    const abbreviated = /\b\p{Lu}\p{L}{0,5}\.\s/u.test(name) && /\b\p{Lu}\p{L}{0,5}$/u.test(name);
+    csl['container-title'] = abbreviated && tokens[container.last]!.post.startsWith('.') ? `${name}.` : name;
+  }
 
   const yearOf = (r: Run): string | undefined =>
     tokens.slice(r.first, r.last + 1).find((t) => YEAR.test(t.text))?.text.slice(0, 4);
+  if (csl.title) splitQuotedTitle(csl);
+
   // A book: the labeller may call its title a container when nothing else is cited.
   if (!csl.title && csl['container-title'] && !firstRun('volume') && !firstRun('pages') && !firstRun('issue') && !firstRun('editor')) {
     csl.title = csl['container-title'];
@@ -200,10 +183,9 @@ export function parseReference(raw: string): ParsedReference {
 
   const volumeRun = firstRun('volume');
   if (volumeRun) {
-    const v = VOLUME.exec(stripScope(volumeRun.text))?.[0];
-    if (v) csl.volume = v.replace(/\s+/g, '');
-    const inner = /\(\s*(?:no\.?\s*)?(\d+(?:\s*[-–/]\s*\d+)?)\s*\)/i.exec(volumeRun.text)?.[1];
-    if (inner) csl.issue = inner.replace(/\s+/g, '');
+    const { volume, issue } = volumeAndIssue(volumeRun.text);
+    if (volume) csl.volume = volume;
+    if (issue) csl.issue = issue;
   }
   const issueRun = firstRun('issue');
   if (issueRun) {
@@ -211,7 +193,10 @@ export function parseReference(raw: string): ParsedReference {
     if (v) csl.issue = v.replace(/\s+/g, '');
   }
   const pagesRun = firstRun('pages');
-  const page = pagesRun ? pageRange(pagesRun.text) : undefined;
+  // ACS "1965, 140, A1133–A1138": volume and pages labelled as one run.
+  const both = !csl.volume && pagesRun ? /^(\d{1,5}),\s*([A-Za-z]{0,2}\d+.*)$/.exec(pagesRun.text) : null;
+  if (both) csl.volume = both[1];
+  const page = pagesRun ? pageRange(both ? both[2]! : pagesRun.text) : undefined;
   if (page) csl.page = page;
   const publisher = firstRun('publisher');
   if (publisher && tidy(publisher.text)) csl.publisher = tidy(publisher.text);
@@ -227,7 +212,8 @@ export function parseReference(raw: string): ParsedReference {
   const url = tokens.find((t, i) => t.kind === 'url' && labels[i] === 'url');
   const safeUrl = url ? safeHttpUrl(url.text.startsWith('www.') ? `https://${url.text}` : url.text) : undefined;
   if (safeUrl) csl.URL = safeUrl;
-  csl.type = typeOf(csl, text, ids.arxiv);
+  const inCue = !!container && (/^(?:in|dans)\b/i.test(container.text) || /^(?:in|dans)$/i.test(tokens[container.first - 1]?.text ?? ''));
+  csl.type = typeOf(csl, text, ids.arxiv, inCue);
   const out: ParsedReference = { csl, segments };
   if (ids.arxiv) out.arxiv = ids.arxiv;
   return out;

@@ -7,6 +7,8 @@
  * only gold → FN; only prediction → FP (GROBID convention). Micro P/R/F1 sums TP/FP/FN over the nine fields.
  *  - strict: equal after whitespace normalisation (and trimming of enclosing punctuation/quotes, "In:", "pp.", "Vol.");
  *  - soft: equal after case folding, diacritic folding and removal of everything but letters and digits.
+ * Volume spans are read with the parser's volumeAndIssue ("vol. 27, no. 3" → volume 27, issue 3; "2013;124:" →
+ * volume 124), the first page is the first designator of the pages span.
  * Multi-valued gold: a title/container/year prediction is correct when it equals any gold value. Authors: all author
  * spans are joined and split into names with the parser's own name splitter; strict = same ordered family list,
  * soft = same set of folded family names. First-author accuracy compares the first family name (soft).
@@ -17,7 +19,7 @@
 import { issuedYear } from '../csl';
 import { findDois, idsFromText, normalizePmid } from '../identifiers';
 import { familyOf, splitNames } from './names';
-import { stripDoiView } from './index';
+import { SCOPE_PREFIX, stripDoiView, volumeAndIssue } from './fields';
 import type { ParsedReference } from './index';
 
 export interface GoldRow {
@@ -52,9 +54,6 @@ export function cleanText(s: string, field?: 'container'): string {
   }
   return t;
 }
-
-const SCOPE_PREFIX =
-  /^(?:vol(?:ume)?|v|bd|band|t|tome|tomo|no|nos|nr|num(?:ber|éro|ero)?|n[°º]|issue|iss|heft|h|fasc|pp|p|pages?|s|seiten|str|art(?:icle)?|part|suppl?)\s*\.?\s*[:#]?\s*/i;
 
 /** The first volume/issue/page designator of a labelled span: "(Vol. 3, Part A," → "3", "pp. 1761–1800)." → "1761". */
 export function scopeToken(s: string): string | undefined {
@@ -95,10 +94,9 @@ export function goldTarget(row: GoldRow): Target {
   const years = (f.date ?? []).flatMap(yearsIn);
   if (years.length) t.year = [...new Set(years)];
   if (!hasUnannotatedScope(row)) {
-    const vol = f.volume?.[0];
-    const volume = vol ? scopeToken(vol) : undefined;
-    if (volume) t.volume = [volume];
-    const issueFromVolume = vol ? /\(\s*(?:no\.?\s*)?([\p{L}]?\d+[\p{L}]?)/iu.exec(vol)?.[1] : undefined;
+    const vol = f.volume?.[0] ? volumeAndIssue(f.volume[0]) : {};
+    if (vol.volume) t.volume = [vol.volume];
+    const issueFromVolume = vol.issue;
     const issue = f.issue?.[0] ? scopeToken(f.issue[0]) : issueFromVolume;
     if (issue) t.issue = [issue];
     const page = f.pages?.[0] ? scopeToken(f.pages[0]) : undefined;

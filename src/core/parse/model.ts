@@ -5,7 +5,8 @@ import { LABELS } from './features';
  * scores conditioned on what separates two tokens (a field change is likely at ". " and unlikely at a space).
  */
 export interface ChainModel {
-  emit: Map<string, Float64Array>;
+  /** template → value → per-label scores (see featurize). */
+  emit: Map<string, Map<string, Float64Array>>;
   trans: Float64Array;
   start: Float64Array;
   /** Per boundary feature: L×L transition scores. */
@@ -14,8 +15,45 @@ export interface ChainModel {
 
 export const L = LABELS.length;
 
+export const featureName = (template: string, value: string): string => (value ? `${template}:${value}` : template);
+
+/** The score vector of a feature, created (zero) when missing. */
+export function emission(model: ChainModel, template: string, value: string): Float64Array {
+  let values = model.emit.get(template);
+  if (!values) model.emit.set(template, (values = new Map()));
+  let w = values.get(value);
+  if (!w) values.set(value, (w = new Float64Array(L)));
+  return w;
+}
+
 export function emptyModel(): ChainModel {
   return { emit: new Map(), trans: new Float64Array(L * L), start: new Float64Array(L), edge: new Map() };
+}
+
+const transitionCache = new WeakMap<ChainModel, Map<string, Float64Array>>();
+
+/** Must be called after changing a model's weights (training). */
+export function forgetCachedTransitions(model: ChainModel): void {
+  transitionCache.delete(model);
+}
+
+/** Base transitions plus those of the boundary's features; few distinct boundaries occur, so results are cached. */
+function transitionsFor(model: ChainModel, features: string[]): Float64Array {
+  let cache = transitionCache.get(model);
+  if (!cache) transitionCache.set(model, (cache = new Map()));
+  const key = features.join('\u0001');
+  let trans = cache.get(key);
+  if (!trans) {
+    trans = Float64Array.from(model.trans);
+    for (const e of features) {
+      const w = model.edge.get(e);
+      if (w) for (let k = 0; k < L * L; k++) trans[k]! += w[k]!;
+    }
+    // Bounded: boundary features come from a small alphabet, but hostile text could vary them.
+    if (cache.size > 5000) cache.clear();
+    cache.set(key, trans);
+  }
+  return trans;
 }
 
 /**
@@ -32,8 +70,9 @@ export function decode(
   if (n === 0) return [];
   const score = new Float64Array(n * L);
   for (let i = 0; i < n; i++) {
-    for (const f of feats[i]!) {
-      const w = model.emit.get(f);
+    const f = feats[i]!;
+    for (let k = 0; k < f.length; k += 2) {
+      const w = model.emit.get(f[k]!)?.get(f[k + 1]!);
       if (!w) continue;
       for (let y = 0; y < L; y++) score[i * L + y]! += w[y]!;
     }
@@ -43,18 +82,14 @@ export function decode(
   const best = new Float64Array(n * L);
   const back = new Int32Array(n * L);
   for (let y = 0; y < L; y++) best[y] = model.start[y]! + score[y]!;
-  const trans = new Float64Array(L * L);
   for (let i = 1; i < n; i++) {
-    trans.set(model.trans);
-    for (const e of edges[i] ?? []) {
-      const w = model.edge.get(e);
-      if (w) for (let k = 0; k < L * L; k++) trans[k]! += w[k]!;
-    }
+    const trans = transitionsFor(model, edges[i] ?? []);
+    const prev = (i - 1) * L;
     for (let y = 0; y < L; y++) {
       let top = -Infinity;
       let arg = 0;
       for (let x = 0; x < L; x++) {
-        const s = best[(i - 1) * L + x]! + trans[x * L + y]!;
+        const s = best[prev + x]! + trans[x * L + y]!;
         if (s > top) {
           top = s;
           arg = x;
@@ -77,6 +112,28 @@ export function decode(
   return path;
 }
 
+/** Reads "<index or label letter><integer>" entries without regular expressions (loading stays in the millisecond range). */
+function readEntries(line: string, from: number, into: Float64Array, scale: number, lettered: boolean): void {
+  let i = from;
+  while (i < line.length) {
+    let index = 0;
+    if (lettered) index = line.charCodeAt(i++) - 97;
+    else {
+      while (i < line.length && line[i] !== ':') index = index * 10 + line.charCodeAt(i++) - 48;
+      i++;
+    }
+    let sign = 1;
+    if (line[i] === '-') {
+      sign = -1;
+      i++;
+    }
+    let value = 0;
+    for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) value = value * 10 + c - 48;
+    if (line[i] === ',') i++;
+    if (index >= 0 && index < into.length) into[index] = (sign * value) / scale;
+  }
+}
+
 /*
  * Serialised form (written by scripts/lib/eval-parse-train.ts): line 1 = start and transition integers,
  * then one line per feature: "<feature>\t<label letter><integer>…" with only non-zero labels listed,
@@ -94,37 +151,13 @@ export function loadModel(serialised: string, scale: number): ChainModel {
     if (tab < 0) continue;
     if (line.startsWith('~')) {
       const e = new Float64Array(L * L);
-      for (const m of line.slice(tab + 1).matchAll(/(\d+):(-?\d+)/g)) e[Number(m[1])] = Number(m[2]) / scale;
+      readEntries(line, tab + 1, e, scale, false);
       model.edge.set(line.slice(1, tab), e);
       continue;
     }
-    const w = new Float64Array(L);
-    for (const m of line.slice(tab + 1).matchAll(/([a-z])(-?\d+)/g)) w[m[1]!.charCodeAt(0) - 97] = Number(m[2]) / scale;
-    model.emit.set(line.slice(0, tab), w);
+    const key = line.slice(0, tab);
+    const colon = key.indexOf(':');
+    readEntries(line, tab + 1, emission(model, colon < 0 ? key : key.slice(0, colon), colon < 0 ? '' : key.slice(colon + 1)), scale, true);
   }
   return model;
-}
-
-/** Keeps the `top` emission features with the largest weight spread; entries below `minAbs` (scaled) are dropped. */
-export function saveModel(model: ChainModel, scale: number, minAbs: number, top = Infinity): string {
-  const q = (v: number): number => Math.round(v * scale);
-  const lines = [[...model.start, ...model.trans].map(q).join(',')];
-  const spread = (w: Float64Array): number => Math.max(...w) - Math.min(...w);
-  const kept = [...model.emit].sort((a, b) => spread(b[1]) - spread(a[1])).slice(0, top);
-  for (const [f, w] of kept) {
-    let entries = '';
-    for (let y = 0; y < L; y++) {
-      const v = q(w[y]!);
-      if (Math.abs(v) >= minAbs) entries += String.fromCharCode(97 + y) + v;
-    }
-    if (entries && !f.includes('\n') && !f.includes('\t')) lines.push(`${f}\t${entries}`);
-  }
-  for (const [f, w] of model.edge) {
-    const entries: string[] = [];
-    w.forEach((v, k) => {
-      if (Math.abs(q(v)) >= minAbs) entries.push(`${k}:${q(v)}`);
-    });
-    if (entries.length && !f.includes('\n') && !f.includes('\t')) lines.push(`~${f}\t${entries.join(',')}`);
-  }
-  return lines.join('\n');
 }

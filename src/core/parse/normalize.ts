@@ -63,7 +63,7 @@ export function cleanReference(raw: string): Cleaned {
   c = replaceTracked(c, /(?<=\p{L})\u21B5(?=\p{L})/gu, () => 'ff');
   c = replaceTracked(c, /[\u00AD\u200B-\u200D\u2060\uFEFF]/g, () => '');
   // "treat-\nment" and "treat- ment" (PDF line ends) → "treatment"; "pre- and post-" stays.
-  c = replaceTracked(c, /(?<=\p{Ll}\p{Ll})[-\u2010\u00AD]\s+(?!(?:and|or|to|und|et|nor|as|vs)\b)(?=\p{Ll}\p{Ll})/gu, () => '');
+  c = replaceTracked(c, /(?<=\p{Ll}\p{Ll})[-\u2010\u00AD]\s+(?!(?:and|or|to|und|oder|et|ou|en|og|och|y|e|i|o|nor|as|vs|bzw)\b)(?=\p{Ll}\p{Ll})/gu, () => '');
   c = replaceTracked(c, /\s+/g, () => ' ');
   return c;
 }

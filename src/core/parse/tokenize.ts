@@ -37,11 +37,13 @@ export function tokenize(text: string): Token[] {
       value = trimLinkTail(value);
       TOKEN.lastIndex = m.index + value.length;
     }
-    // "D70", "B143" (series letter + volume), "C04035": the letter may belong to another field than the number.
-    const split = kind === 'word' ? /^\p{Lu}(?=\d+$)/u.exec(value) : null;
-    if (split) {
-      tokens.push({ text: value.slice(0, 1), start: m.index, end: m.index + 1, kind, pre: '', post: '' });
-      tokens.push({ text: value.slice(1), start: m.index + 1, end: m.index + value.length, kind, pre: '', post: '' });
+    // "D70", "B143" (series letter + volume), "Nature248", "Prosthodont1997" (PDF-glued): letters and number
+    // may belong to different fields.
+    const split = kind === 'word' ? /^(?:\p{Lu}|\p{L}{3,})(?=\d+$)/u.exec(value) : null;
+    if (split && (split[0].length === 1 || value.length - split[0].length >= 2)) {
+      const k = split[0].length;
+      tokens.push({ text: value.slice(0, k), start: m.index, end: m.index + k, kind, pre: '', post: '' });
+      tokens.push({ text: value.slice(k), start: m.index + k, end: m.index + value.length, kind, pre: '', post: '' });
     } else tokens.push({ text: value, start: m.index, end: m.index + value.length, kind, pre: '', post: '' });
   }
   for (let i = 0; i < tokens.length; i++) {
