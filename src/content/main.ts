@@ -33,12 +33,30 @@ export function startRefLens(doc: Document, url: URL): void {
   performance.mark('reflens:start'); // marks let benchmarks split page load, annotation and lookups
   // Off the publisher hosts the script only runs when the user clicked the toolbar button: try the generic detector.
   const onPublisherHost = ADAPTERS.some((a) => a.hosts.some((h) => hostMatches(h, url.hostname)));
-  const adapter = pickAdapter(url, doc, !onPublisherHost);
-  if (!adapter) return;
-  const page = new PageController(doc, adapter);
+  const allowGeneric = !onPublisherHost;
+  const adapter = pickAdapter(url, doc, allowGeneric);
+  // On a publisher host a single-page app may reach an article later: the controller stays to hear navigation.
+  if (!adapter && allowGeneric) return;
+  const page = new PageController(doc, adapter, url.href, allowGeneric);
   void page.scan();
   page.watch();
+  page.watchNavigation();
   page.watchNotes();
+}
+
+/** The closest element containing every item: where a list's own changes happen. */
+function commonAncestor(items: Element[]): Element | undefined {
+  let anc = items[0]?.parentElement ?? null;
+  while (anc && !items.every((el) => anc!.contains(el))) anc = anc.parentElement;
+  return anc ?? undefined;
+}
+
+/** True for nodes inside RefLens's own elements (tools, summary). */
+function isOurs(node: Node): boolean {
+  for (let el = node.nodeType === 1 ? (node as Element) : node.parentElement; el; el = el.parentElement) {
+    if (el.localName.startsWith('reflens-')) return true;
+  }
+  return false;
 }
 
 function hostMatches(pattern: string, host: string): boolean {
@@ -50,11 +68,22 @@ class PageController {
   private scanning: Promise<void> = Promise.resolve();
   private rescanTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly summary = new SummaryView(() => this.entries.values());
+  private readonly observer = new MutationObserver((records) => {
+    const foreign = records.some(
+      (r) => !isOurs(r.target) && [...r.addedNodes].some((n) => n.nodeType === 1 && !isOurs(n)),
+    );
+    if (foreign) this.scheduleScan();
+  });
 
   constructor(
     private readonly doc: Document,
-    private readonly adapter: SiteAdapter,
+    private adapter: SiteAdapter | undefined,
+    private href: string,
+    private readonly allowGeneric: boolean,
   ) {}
+
+  /** Whether the current page's list has been annotated (the observer is then scoped to it). */
+  private listFound = false;
 
   /** Finds new reference items and annotates them; calls are serialised. */
   scan(): Promise<void> {
@@ -62,27 +91,62 @@ class PageController {
     return this.scanning;
   }
 
-  /** Re-scans when the page adds nodes (late-loading lists), ignoring RefLens's own insertions. */
+  /**
+   * Re-scans when the page adds nodes, ignoring RefLens's own insertions. Until a list is annotated the adapter's
+   * late-list roots (or body) are observed; then only the list's container, its parent's children (the container
+   * being swapped) and the late-list roots (lists that get replaced), so changes elsewhere on an idle page cost nothing.
+   */
   watch(): void {
-    const root = (this.adapter.lateListRoot && this.doc.querySelector(this.adapter.lateListRoot)) || this.doc.body;
-    if (!root) return;
-    const observer = new MutationObserver((records) => {
-      const foreign = records.some((r) =>
-        [...r.addedNodes].some((n) => n.nodeType === 1 && !(n as Element).localName.startsWith('reflens-')),
-      );
-      if (!foreign) return;
-      clearTimeout(this.rescanTimer);
-      this.rescanTimer = setTimeout(() => void this.scan(), RESCAN_DELAY_MS);
-    });
-    observer.observe(root, { childList: true, subtree: true });
+    this.observer.disconnect();
+    const adapter = this.adapter;
+    if (!adapter) return;
+    const lateRoots = adapter.lateListRoot ? [...this.doc.querySelectorAll(adapter.lateListRoot)] : [];
+    const items = [...this.entries.keys()].filter((el) => el.isConnected);
+    const container = this.listFound ? commonAncestor(items) : undefined;
+    const subtree = { childList: true, subtree: true };
+    if (!container) {
+      for (const root of lateRoots.length ? lateRoots : [this.doc.body]) if (root) this.observer.observe(root, subtree);
+      return;
+    }
+    this.observer.observe(container, subtree);
+    if (container.parentElement) this.observer.observe(container.parentElement, { childList: true });
+    for (const root of lateRoots) this.observer.observe(root, subtree);
+  }
+
+  /** Single-page apps (Europe PMC, IEEE Xplore) change the URL without a load: re-pick the adapter and rescan. */
+  watchNavigation(): void {
+    const navigated = () => {
+      if (location.href === this.href) return; // popstate and navigatesuccess both report a traversal
+      this.href = location.href;
+      this.adapter = pickAdapter(new URL(this.href), this.doc, this.allowGeneric);
+      this.listFound = false;
+      this.watch(); // broad again until the new page's list is annotated: the app may render it later
+      this.scheduleScan();
+    };
+    window.addEventListener('popstate', navigated);
+    (window as { navigation?: EventTarget }).navigation?.addEventListener('navigatesuccess', navigated);
+  }
+
+  private scheduleScan(): void {
+    clearTimeout(this.rescanTimer);
+    this.rescanTimer = setTimeout(() => void this.scan(), RESCAN_DELAY_MS);
   }
 
   private async scanOnce(): Promise<void> {
-    // A page may replace its list (PubMed's "Show all"): forget items that left the document.
+    performance.mark('reflens:scan'); // counted by tests/e2e/idle.test.ts: an idle page must cause none
+    // A page may replace its list (PubMed's "Show all", a single-page app's navigation): forget items that left.
     for (const el of [...this.entries.keys()]) if (!el.isConnected) this.entries.delete(el);
+    if (this.listFound && this.entries.size === 0) {
+      this.listFound = false;
+      this.watch();
+      this.summary.refresh();
+      this.updatePageStatus();
+    }
+    const adapter = this.adapter;
+    if (!adapter) return;
     let items: Element[];
     try {
-      items = this.adapter.findItems(this.doc);
+      items = adapter.findItems(this.doc);
     } catch (err) {
       console.warn('RefLens: could not read the reference list', err);
       return;
@@ -95,22 +159,24 @@ class PageController {
 
     const added: Entry[] = [];
     for (let i = 0; i < fresh.length; i += DOM_SLICE) {
-      for (const { item, n } of fresh.slice(i, i + DOM_SLICE)) added.push(this.annotate(item, n));
+      for (const { item, n } of fresh.slice(i, i + DOM_SLICE)) added.push(this.annotate(adapter, item, n));
       if (i + DOM_SLICE < fresh.length) await yieldToMain();
     }
     performance.mark('reflens:annotated');
     this.summary.place([...this.entries.keys()][0]!);
     this.summary.refresh();
+    this.listFound = true;
+    this.watch();
     void this.loadNotes(added);
     for (let i = 0; i < added.length; i += RESOLVE_BATCH) await this.resolve(added.slice(i, i + RESOLVE_BATCH));
     this.updatePageStatus();
     void this.openAccess(added);
   }
 
-  private annotate(item: Element, n: number): Entry {
+  private annotate(adapter: SiteAdapter, item: Element, n: number): Entry {
     let input: ReferenceInput;
     try {
-      input = { n, ...this.adapter.extract(item) };
+      input = { n, ...adapter.extract(item) };
     } catch {
       input = { n, text: collapse(item.textContent ?? ''), ids: {}, csl: {} };
     }
@@ -128,7 +194,7 @@ class PageController {
       pmid: pmid ? { value: pmid, source: 'page' } : undefined,
       pmcid: pmcid ? { value: pmcid, source: 'page' } : undefined,
     });
-    if (this.adapter.placeTools) this.adapter.placeTools(item, entry.view.host);
+    if (adapter.placeTools) adapter.placeTools(item, entry.view.host);
     else item.append(entry.view.host);
     this.entries.set(item, entry);
     return entry;

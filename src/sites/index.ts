@@ -8,6 +8,7 @@ import { frontiers } from './frontiers';
 import { generic } from './generic';
 import { highwire } from './highwire';
 import { ieee } from './ieee';
+import { jama } from './jama';
 import { mdpi } from './mdpi';
 import { oup } from './oup';
 import { peerj } from './peerj';
@@ -40,6 +41,7 @@ export const ADAPTERS: readonly SiteAdapter[] = [
   pmc,
   europepmc,
   oup,
+  jama,
   cambridge,
   ieee,
 ];

@@ -265,3 +265,29 @@ describe('atyponCore extract on odd items', () => {
     for (const el of found) expect(atyponCore.extract(el)).toMatchObject({ text: '', ids: {} });
   });
 });
+
+describe('Annual Reviews (Atypon core, reconstructed fixture)', () => {
+  const { url, doc, expected } = loadFixture('annual-reviews/psych-replicability');
+  const found = readAll(atyponCore, doc);
+  const refs = found.map((f) => f.ref);
+
+  it('is taken by atyponCore on its real URL', () => {
+    expect(atyponCore.matches(new URL(url), doc)).toBe(true);
+  });
+
+  it('finds the bibliography items once each, never the side-panel copies', () => {
+    expect(doc.querySelectorAll('.citations[id^="core-collateral-r"]').length).toBe(expected.length);
+    expect(found.map((f) => f.el.querySelector('.citations')?.id)).toEqual(expected.map((e) => `r${e.n}`));
+  });
+
+  it('reads every DOI and PMID shown, never the citing article DOI of the Web of Science linkouts', () => {
+    expect(idRows(refs)).toEqual(expected.map(({ n, doi, pmid }) => ({ n, doi, pmid })));
+    for (const r of refs) expect(r.ids.doi).not.toBe('10.1146/annurev-psych-020821-114157');
+  });
+
+  // CSL is not checked: parseCoreCitation does not know Annual Reviews' "Authors. 2012. Title." style yet.
+  it('keeps the text without button labels', () => {
+    expect(refs[0]!.text).toBe('Begley CG, Ellis LM. 2012. Raise standards for preclinical cancer research. Nature 483(7391):531–33');
+    for (const r of refs) expect(r.text).not.toMatch(/Crossref|PubMed|Google Scholar|Web of Science|Go to Reference/);
+  });
+});
