@@ -40,7 +40,7 @@ export function createBackground(): void {
   browser.action.onClicked.addListener((tab) => {
     if (tab.id === undefined) return;
     browser.scripting
-      .executeScript({ target: { tabId: tab.id }, files: ['/content-scripts/content.js'] })
+      .executeScript({ target: { tabId: tab.id }, files: ['/content-scripts/generic.js'] })
       .catch((err: Error) => console.warn('RefLens: cannot run on this page:', err.message));
   });
 

@@ -5,7 +5,7 @@ import { workKeysOfChange } from '../core/notes';
 import { cslFromPage, type ReferenceInput, type ReferenceResult } from '../core/reference';
 import { send } from '../messaging/client';
 import { collapse } from '../sites/dom';
-import { ADAPTERS, pickAdapter } from '../sites';
+import { pickAdapter } from '../sites/pick';
 import type { SiteAdapter } from '../sites/types';
 import { writeClipboard } from './clipboard';
 import { SummaryView } from './ui/summary';
@@ -25,19 +25,19 @@ interface Entry {
 
 const yieldToMain = () => new Promise<void>((r) => setTimeout(r, 0));
 
-/** Entry point of the content script. Never throws into the page. */
-export function startRefLens(doc: Document, url: URL): void {
+/**
+ * Entry point of every content script bundle, with that bundle's adapters. Never throws into the page.
+ * The click-injected bundle (the generic detector: adapters without hosts) stops when the page has no list; a
+ * publisher bundle stays to hear in-page navigation of single-page apps.
+ */
+export function startRefLens(doc: Document, url: URL, adapters: readonly SiteAdapter[]): void {
   const g = globalThis as { __reflensStarted?: boolean };
   if (g.__reflensStarted) return; // injected twice (manifest + toolbar click)
   g.__reflensStarted = true;
   performance.mark('reflens:start'); // marks let benchmarks split page load, annotation and lookups
-  // Off the publisher hosts the script only runs when the user clicked the toolbar button: try the generic detector.
-  const onPublisherHost = ADAPTERS.some((a) => a.hosts.some((h) => hostMatches(h, url.hostname)));
-  const allowGeneric = !onPublisherHost;
-  const adapter = pickAdapter(url, doc, allowGeneric);
-  // On a publisher host a single-page app may reach an article later: the controller stays to hear navigation.
-  if (!adapter && allowGeneric) return;
-  const page = new PageController(doc, adapter, url.href, allowGeneric);
+  const adapter = pickAdapter(url, doc, adapters);
+  if (!adapter && adapters.every((a) => a.hosts.length === 0)) return;
+  const page = new PageController(doc, adapter, url.href, adapters);
   void page.scan();
   page.watch();
   page.watchNavigation();
@@ -59,10 +59,6 @@ function isOurs(node: Node): boolean {
   return false;
 }
 
-function hostMatches(pattern: string, host: string): boolean {
-  return pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern;
-}
-
 class PageController {
   private readonly entries = new Map<Element, Entry>();
   private scanning: Promise<void> = Promise.resolve();
@@ -79,7 +75,7 @@ class PageController {
     private readonly doc: Document,
     private adapter: SiteAdapter | undefined,
     private href: string,
-    private readonly allowGeneric: boolean,
+    private readonly adapters: readonly SiteAdapter[],
   ) {}
 
   /** Whether the current page's list has been annotated (the observer is then scoped to it). */
@@ -118,7 +114,7 @@ class PageController {
     const navigated = () => {
       if (location.href === this.href) return; // popstate and navigatesuccess both report a traversal
       this.href = location.href;
-      this.adapter = pickAdapter(new URL(this.href), this.doc, this.allowGeneric);
+      this.adapter = pickAdapter(new URL(this.href), this.doc, this.adapters);
       this.listFound = false;
       this.watch(); // broad again until the new page's list is annotated: the app may render it later
       this.scheduleScan();

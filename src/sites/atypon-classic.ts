@@ -3,6 +3,9 @@ import { idsFromText, idsFromUrl, mergeIds, normalizeDoi } from '../core/identif
 import type { ExtractedReference, Identifiers } from '../core/reference';
 import { ATYPON_SHARED_HOSTS, hasCoreBibliography, parseCoreCitation } from './atypon-core';
 import { collapse, textOf } from './dom';
+import { extractOrPlainText } from './shared/fallback';
+import { hostListed } from './shared/host-match';
+import { placeToolsAfter } from './shared/place-tools';
 import type { SiteAdapter } from './types';
 
 /*
@@ -24,11 +27,6 @@ const LISTS = ['ol#references', 'ul.references', 'ol.references', '[id^="referen
 /** Inside an item: labels, link rows, CAS pop-ups, ACM buttons. */
 const NOT_TEXT =
   '.refLabel, .citationLinks, .casRecord, .xlinks-container, .googleScholar-container, .references__suffix, .ref-links, .visibility-hidden';
-
-function hostIn(url: URL, hosts: readonly string[]): boolean {
-  const host = url.hostname.toLowerCase();
-  return hosts.some((h) => host === h || host === h.replace(/^www\./, ''));
-}
 
 function findItems(doc: Document): Element[] {
   const out: Element[] = [];
@@ -191,22 +189,13 @@ export const atyponClassic: SiteAdapter = {
   name: 'Atypon classic (ACS, Taylor & Francis, ACM DL)',
   hosts: [...ATYPON_CLASSIC_HOSTS],
   matches(url: URL, doc: Document): boolean {
-    if (!hostIn(url, ATYPON_CLASSIC_HOSTS)) return false;
+    if (!hostListed(url, ATYPON_CLASSIC_HOSTS)) return false;
     // On hosts shared with the core template the DOM decides: a core bibliography belongs to atypon-core.
-    return hostIn(url, ATYPON_SHARED_HOSTS) ? !hasCoreBibliography(doc) : true;
+    return hostListed(url, ATYPON_SHARED_HOSTS) ? !hasCoreBibliography(doc) : true;
   },
   findItems,
-  extract(item: Element): ExtractedReference {
-    try {
-      return extract(item);
-    } catch {
-      const t = textOf(item, NOT_TEXT);
-      return { text: t, ids: idsFromText(t), csl: { type: 'article-journal' } };
-    }
-  },
+  extract: extractOrPlainText(extract, (item) => textOf(item, NOT_TEXT), { type: 'article-journal' }),
   placeTools(item: Element, tools: HTMLElement): void {
-    const links = item.querySelector('.citationLinks, .xlinks-container, .references__suffix');
-    if (links?.parentElement) links.after(tools);
-    else item.append(tools);
+    placeToolsAfter(item, tools, '.citationLinks, .xlinks-container, .references__suffix');
   },
 };

@@ -1,6 +1,6 @@
 import { idsFromText, mergeIds } from '../core/identifiers';
 import type { ExtractedReference } from '../core/reference';
-import { collapse } from './dom';
+import { extractOrPlainText } from './shared/fallback';
 import { cslFromJats, inlineText } from './oup';
 import { linkIdsIn } from './pmc';
 import type { SiteAdapter } from './types';
@@ -48,14 +48,7 @@ export const cambridge: SiteAdapter = {
     return (host === 'www.cambridge.org' || host === 'cambridge.org') && url.pathname.startsWith('/core/');
   },
   findItems,
-  extract(item: Element): ExtractedReference {
-    try {
-      return extract(item);
-    } catch {
-      const text = collapse(item.textContent ?? '');
-      return { text, ids: idsFromText(text), csl: {} };
-    }
-  },
+  extract: extractOrPlainText(extract),
   placeTools(item: Element, tools: HTMLElement): void {
     (item.querySelector('.circle-list__item__grouped__content') ?? item).append(tools);
   },

@@ -2,6 +2,7 @@ import type { CslItem, CslName } from '../core/csl';
 import { idsFromText, idsFromUrl, mergeIds } from '../core/identifiers';
 import type { ExtractedReference, Identifiers } from '../core/reference';
 import { collapse, textOf } from './dom';
+import { referenceOrPlainText } from './shared/fallback';
 import { parseInitialsName } from './springer-nature';
 import type { SiteAdapter } from './types';
 
@@ -70,11 +71,7 @@ function cslOf(item: Element): Partial<CslItem> {
 
 function extract(item: Element): ExtractedReference {
   const text = textOf(item, NOT_TEXT);
-  try {
-    return { text, ids: idsOf(item, text), csl: cslOf(item) };
-  } catch {
-    return { text, ids: idsFromText(text), csl: {} };
-  }
+  return referenceOrPlainText(text, () => ({ ids: idsOf(item, text), csl: cslOf(item) }));
 }
 
 export const elife: SiteAdapter = {

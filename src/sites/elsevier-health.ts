@@ -2,6 +2,9 @@ import type { CslItem, CslName } from '../core/csl';
 import { idsFromText, idsFromUrl, mergeIds } from '../core/identifiers';
 import type { ExtractedReference, Identifiers } from '../core/reference';
 import { collapse, textOf } from './dom';
+import { extractOrPlainText } from './shared/fallback';
+import { hostListed } from './shared/host-match';
+import { placeToolsAfter } from './shared/place-tools';
 import { ELSEVIER_HEALTH_HOSTS } from './hosts';
 import type { SiteAdapter } from './types';
 
@@ -318,23 +321,12 @@ export const elsevierHealth: SiteAdapter = {
   name: 'Elsevier health journals (Atypon core)',
   hosts: [...ELSEVIER_HEALTH_HOSTS],
   matches(url: URL): boolean {
-    const host = url.hostname.toLowerCase();
-    return ELSEVIER_HEALTH_HOSTS.some((h) => host === h || host === h.replace(/^www\./, ''));
+    return hostListed(url, ELSEVIER_HEALTH_HOSTS);
   },
   findItems,
-  extract(item: Element): ExtractedReference {
-    try {
-      return extract(item);
-    } catch {
-      // Malformed markup: fall back to the plain text so the item still gets tools.
-      const text = textOf(item, NOT_TEXT);
-      return { text, ids: idsFromText(text), csl: { type: 'article-journal' } };
-    }
-  },
+  extract: extractOrPlainText(extract, (item) => textOf(item, NOT_TEXT), { type: 'article-journal' }),
   placeTools(item: Element, tools: HTMLElement): void {
     // After the publisher's own link buttons, inside the reference's block.
-    const links = item.querySelector('.external-links');
-    if (links?.parentElement) links.after(tools);
-    else item.append(tools);
+    placeToolsAfter(item, tools, '.external-links');
   },
 };

@@ -1,7 +1,8 @@
 import type { CslItem, CslName } from '../core/csl';
-import { idsFromText, idsFromUrl, mergeIds } from '../core/identifiers';
-import type { ExtractedReference, Identifiers } from '../core/reference';
+import type { ExtractedReference } from '../core/reference';
 import { collapse, textOf } from './dom';
+import { referenceOrPlainText } from './shared/fallback';
+import { idsFromLinksAndText } from './shared/link-ids';
 import type { SiteAdapter } from './types';
 
 /*
@@ -21,15 +22,6 @@ function findItems(doc: Document): Element[] {
   return [...doc.querySelectorAll(ITEM)].filter(
     (el) => !el.closest(COPIES) && !el.parentElement?.closest(ITEM) && !!el.querySelector(TEXT),
   );
-}
-
-function idsOf(item: Element, text: string): Identifiers {
-  const sets: Identifiers[] = [];
-  for (const a of item.querySelectorAll('a[href]')) {
-    const href = a.getAttribute('href') ?? '';
-    if (!/scholar\.google\./i.test(href)) sets.push(idsFromUrl(href));
-  }
-  return mergeIds(...sets, idsFromText(text));
 }
 
 const INITIAL_RUN = /^(?:\p{Lu}\.\s?-?\s?)+$/u;
@@ -101,11 +93,7 @@ function cslOf(item: Element): Partial<CslItem> {
 function extract(item: Element): ExtractedReference {
   const p = item.querySelector(TEXT) ?? item;
   const text = textOf(p);
-  try {
-    return { text, ids: idsOf(item, text), csl: cslOf(item) };
-  } catch {
-    return { text, ids: idsFromText(text), csl: {} };
-  }
+  return referenceOrPlainText(text, () => ({ ids: idsFromLinksAndText(item, text), csl: cslOf(item) }));
 }
 
 export const frontiers: SiteAdapter = {

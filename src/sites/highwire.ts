@@ -2,6 +2,9 @@ import type { CslItem, CslName } from '../core/csl';
 import { idsFromText, idsFromUrl, mergeIds, normalizeDoi, normalizePmcid, normalizePmid } from '../core/identifiers';
 import type { ExtractedReference, Identifiers } from '../core/reference';
 import { collapse, textOf } from './dom';
+import { extractOrPlainText } from './shared/fallback';
+import { hostListed } from './shared/host-match';
+import { placeToolsAfter } from './shared/place-tools';
 import type { SiteAdapter } from './types';
 
 /*
@@ -19,11 +22,6 @@ export const HIGHWIRE_HOSTS = ['pps.sagepub.com', 'pss.sagepub.com', 'www.bmj.co
 const NOT_TEXT = '.rev-xref-ref, .ref-label, .cit-extra, .cit-ref-sprinkles, .duplicate';
 /** Hover and pop-up copies of references. */
 const COPIES = '[role="dialog"], .tooltip, .hw-ref-popup, .ref-popup, .qtip';
-
-function hostIn(url: URL): boolean {
-  const host = url.hostname.toLowerCase();
-  return HIGHWIRE_HOSTS.some((h) => host === h || host === h.replace(/^www\./, ''));
-}
 
 function findItems(doc: Document): Element[] {
   const out: Element[] = [];
@@ -156,20 +154,11 @@ export const highwire: SiteAdapter = {
   name: 'HighWire (BMJ, bioRxiv, medRxiv, legacy SAGE)',
   hosts: [...HIGHWIRE_HOSTS],
   matches(url: URL): boolean {
-    return hostIn(url);
+    return hostListed(url, HIGHWIRE_HOSTS);
   },
   findItems,
-  extract(item: Element): ExtractedReference {
-    try {
-      return extract(item);
-    } catch {
-      const text = textOf(item, NOT_TEXT);
-      return { text, ids: idsFromText(text), csl: { type: 'article-journal' } };
-    }
-  },
+  extract: extractOrPlainText(extract, (item) => textOf(item, NOT_TEXT), { type: 'article-journal' }),
   placeTools(item: Element, tools: HTMLElement): void {
-    const extra = item.querySelector('.cit-extra');
-    if (extra?.parentElement) extra.after(tools);
-    else item.append(tools);
+    placeToolsAfter(item, tools, '.cit-extra');
   },
 };

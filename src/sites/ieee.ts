@@ -2,6 +2,7 @@ import type { CslItem, CslName } from '../core/csl';
 import { idsFromText, mergeIds } from '../core/identifiers';
 import type { ExtractedReference } from '../core/reference';
 import { collapse, textOf } from './dom';
+import { extractOrPlainText } from './shared/fallback';
 import { linkIdsIn } from './pmc';
 import type { SiteAdapter } from './types';
 
@@ -80,14 +81,7 @@ export const ieee: SiteAdapter = {
     return url.hostname.toLowerCase() === 'ieeexplore.ieee.org' && /^\/(?:abstract\/)?document\/\d+/.test(url.pathname);
   },
   findItems,
-  extract(item: Element): ExtractedReference {
-    try {
-      return extract(item);
-    } catch {
-      const text = textOf(item, NOT_TEXT);
-      return { text, ids: idsFromText(text), csl: {} };
-    }
-  },
+  extract: extractOrPlainText(extract, (item) => textOf(item, NOT_TEXT)),
   placeTools(item: Element, tools: HTMLElement): void {
     item.append(tools);
   },

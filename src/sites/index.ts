@@ -23,6 +23,8 @@ import type { SiteAdapter } from './types';
 /**
  * Every publisher adapter, most specific first. Adapters sharing a host (Atypon core and classic) decide by the
  * DOM in `matches`. The generic detector is not here: it runs only when the user clicks the toolbar button.
+ * Content scripts are bundled per platform family (entrypoints/*.content.ts) so a page loads only its adapters;
+ * tests/unit/content-bundles.test.ts checks that the bundles cover exactly this list.
  */
 export const ADAPTERS: readonly SiteAdapter[] = [
   elsevierHealth,
@@ -46,20 +48,4 @@ export const ADAPTERS: readonly SiteAdapter[] = [
   ieee,
 ];
 
-/** The adapter for this page; with `allowGeneric` (a toolbar click) the generic detector is the last resort. */
-export function pickAdapter(url: URL, doc: Document, allowGeneric = false): SiteAdapter | undefined {
-  const candidates = allowGeneric ? [...ADAPTERS, generic] : ADAPTERS;
-  return candidates.find((a) => {
-    try {
-      return a.matches(url, doc);
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** Match patterns of every host an adapter serves: the content script's `matches` (http and https). */
-export function contentScriptMatches(): string[] {
-  const hosts = new Set(ADAPTERS.flatMap((a) => a.hosts));
-  return [...hosts].map((h) => `*://${h}/*`);
-}
+export { hostMatches, matchPatterns, pickAdapter } from './pick';

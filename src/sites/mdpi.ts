@@ -1,7 +1,8 @@
 import type { CslItem, CslName } from '../core/csl';
-import { idsFromText, idsFromUrl, mergeIds } from '../core/identifiers';
-import type { ExtractedReference, Identifiers } from '../core/reference';
+import type { ExtractedReference } from '../core/reference';
 import { collapse, textOf } from './dom';
+import { referenceOrPlainText } from './shared/fallback';
+import { idsFromLinksAndText } from './shared/link-ids';
 import type { SiteAdapter } from './types';
 
 /*
@@ -41,15 +42,6 @@ function referenceText(item: Element): string {
   const copy = item.cloneNode(true) as Element;
   for (const a of copy.querySelectorAll('a')) if (isButton(a)) a.remove();
   return textOf(copy).replace(/(?:\s*\[\s*\])+/g, '').trim();
-}
-
-function idsOf(item: Element, text: string): Identifiers {
-  const sets: Identifiers[] = [];
-  for (const a of item.querySelectorAll('a[href]')) {
-    const href = a.getAttribute('href') ?? '';
-    if (!/scholar\.google\./i.test(href)) sets.push(idsFromUrl(href));
-  }
-  return mergeIds(...sets, idsFromText(text));
 }
 
 const GIVEN = String.raw`(?:\p{L}{1,2}\.\s?-?)+(?:,\s*(?:Jr|Sr|II|III)\.?)?`;
@@ -113,11 +105,7 @@ function cslOf(item: Element, text: string): Partial<CslItem> {
 
 function extract(item: Element): ExtractedReference {
   const text = referenceText(item);
-  try {
-    return { text, ids: idsOf(item, text), csl: cslOf(item, text) };
-  } catch {
-    return { text, ids: idsFromText(text), csl: {} };
-  }
+  return referenceOrPlainText(text, () => ({ ids: idsFromLinksAndText(item, text), csl: cslOf(item, text) }));
 }
 
 export const mdpi: SiteAdapter = {

@@ -2,6 +2,7 @@ import type { CslItem, CslName } from '../core/csl';
 import { idsFromText, mergeIds } from '../core/identifiers';
 import type { ExtractedReference } from '../core/reference';
 import { collapse } from './dom';
+import { extractOrPlainText } from './shared/fallback';
 import { linkIdsIn } from './pmc';
 import type { SiteAdapter } from './types';
 
@@ -126,14 +127,7 @@ export const oup: SiteAdapter = {
     return OUP_HOSTS.includes(url.hostname.toLowerCase() as (typeof OUP_HOSTS)[number]) && /\/article(?:-abstract)?\//.test(url.pathname);
   },
   findItems,
-  extract(item: Element): ExtractedReference {
-    try {
-      return extract(item);
-    } catch {
-      const text = collapse(item.textContent ?? '');
-      return { text, ids: idsFromText(text), csl: {} };
-    }
-  },
+  extract: extractOrPlainText(extract),
   placeTools(item: Element, tools: HTMLElement): void {
     (item.querySelector('.ref-content') ?? item).append(tools);
   },

@@ -1,7 +1,8 @@
 import type { CslItem, CslName } from '../core/csl';
-import { idsFromText, idsFromUrl, mergeIds } from '../core/identifiers';
-import type { ExtractedReference, Identifiers } from '../core/reference';
+import type { ExtractedReference } from '../core/reference';
 import { collapse, textOf } from './dom';
+import { referenceOrPlainText } from './shared/fallback';
+import { idsFromLinksAndText } from './shared/link-ids';
 import type { SiteAdapter } from './types';
 
 /*
@@ -16,16 +17,6 @@ const COPIES = '.popover, .tooltip, [role="dialog"], [role="tooltip"]';
 
 function findItems(doc: Document): Element[] {
   return [...doc.querySelectorAll(ITEM)].filter((li) => !li.closest(COPIES) && !li.parentElement?.closest('li.ref'));
-}
-
-function idsOf(item: Element, text: string): Identifiers {
-  const sets: Identifiers[] = [];
-  for (const a of item.querySelectorAll('a[href]')) {
-    const href = a.getAttribute('href') ?? '';
-    // Scholar look-ups carry only the title.
-    if (!/scholar\.google\./i.test(href)) sets.push(idsFromUrl(href));
-  }
-  return mergeIds(...sets, idsFromText(text));
 }
 
 function text(el: Element | null): string | undefined {
@@ -78,11 +69,7 @@ function cslOf(item: Element): Partial<CslItem> {
 
 function extract(item: Element): ExtractedReference {
   const t = textOf(item);
-  try {
-    return { text: t, ids: idsOf(item, t), csl: cslOf(item) };
-  } catch {
-    return { text: t, ids: idsFromText(t), csl: {} };
-  }
+  return referenceOrPlainText(t, () => ({ ids: idsFromLinksAndText(item, t), csl: cslOf(item) }));
 }
 
 export const peerj: SiteAdapter = {

@@ -2,6 +2,7 @@ import type { CslItem } from '../core/csl';
 import { idsFromText, idsFromUrl, mergeIds, normalizeDoi, normalizeTitle } from '../core/identifiers';
 import type { ExtractedReference, Identifiers } from '../core/reference';
 import { textOf } from './dom';
+import { referenceOrPlainText } from './shared/fallback';
 import { parseCitationReference } from './springer-nature';
 import type { SiteAdapter } from './types';
 
@@ -63,11 +64,7 @@ function cslOf(item: Element, text: string): Partial<CslItem> {
 
 function extract(item: Element): ExtractedReference {
   const text = textOf(item, NOT_TEXT);
-  try {
-    return { text, ids: idsOf(item, text), csl: cslOf(item, text) };
-  } catch {
-    return { text, ids: idsFromText(text), csl: {} };
-  }
+  return referenceOrPlainText(text, () => ({ ids: idsOf(item, text), csl: cslOf(item, text) }));
 }
 
 export const plos: SiteAdapter = {

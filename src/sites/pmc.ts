@@ -1,6 +1,7 @@
 import { idsFromText, idsFromUrl, mergeIds } from '../core/identifiers';
 import type { ExtractedReference, Identifiers } from '../core/reference';
 import { collapse, textOf } from './dom';
+import { extractOrPlainText } from './shared/fallback';
 import type { SiteAdapter } from './types';
 
 /*
@@ -74,14 +75,7 @@ export const pmc: SiteAdapter = {
     return false;
   },
   findItems,
-  extract(item: Element): ExtractedReference {
-    try {
-      return extract(item);
-    } catch {
-      const text = textOf(item, NOT_TEXT);
-      return { text, ids: idsFromText(text), csl: {} };
-    }
-  },
+  extract: extractOrPlainText(extract, (item) => textOf(item, NOT_TEXT)),
   placeTools(item: Element, tools: HTMLElement): void {
     item.append(tools);
   },

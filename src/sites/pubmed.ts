@@ -1,6 +1,7 @@
 import { idsFromText, idsFromUrl, mergeIds, normalizePmid } from '../core/identifiers';
 import type { ExtractedReference, Identifiers } from '../core/reference';
 import { collapse } from './dom';
+import { extractOrPlainText } from './shared/fallback';
 import type { SiteAdapter } from './types';
 
 /*
@@ -71,14 +72,7 @@ export const pubmed: SiteAdapter = {
     return url.hostname.toLowerCase() === 'pubmed.ncbi.nlm.nih.gov' && /^\/\d{1,9}\/?$/.test(url.pathname);
   },
   findItems,
-  extract(item: Element): ExtractedReference {
-    try {
-      return extract(item);
-    } catch {
-      const text = collapse(item.textContent ?? '');
-      return { text, ids: idsFromText(text), csl: {} };
-    }
-  },
+  extract: extractOrPlainText(extract),
   placeTools(item: Element, tools: HTMLElement): void {
     item.append(tools);
   },

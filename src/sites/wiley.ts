@@ -2,6 +2,7 @@ import type { CslItem, CslName } from '../core/csl';
 import { idsFromText, idsFromUrl, mergeIds, normalizeDoi, normalizePmid } from '../core/identifiers';
 import type { ExtractedReference, Identifiers } from '../core/reference';
 import { collapse, textOf } from './dom';
+import { referenceOrPlainText } from './shared/fallback';
 import type { SiteAdapter } from './types';
 
 /*
@@ -200,11 +201,7 @@ function cslOf(item: Element, text: string): Partial<CslItem> {
 
 function extract(item: Element): ExtractedReference {
   const text = textOf(item, NOT_TEXT);
-  try {
-    return { text, ids: idsOf(item, text), csl: cslOf(item, text) };
-  } catch {
-    return { text, ids: idsFromText(text), csl: {} };
-  }
+  return referenceOrPlainText(text, () => ({ ids: idsOf(item, text), csl: cslOf(item, text) }));
 }
 
 export const wiley: SiteAdapter = {

@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { issuedYear } from '../../../src/core/csl';
-import type { ExtractedReference } from '../../../src/core/reference';
 import { atyponClassic, parseAcmReference } from '../../../src/sites/atypon-classic';
 import { atyponCore } from '../../../src/sites/atypon-core';
+import { idRows, loadFixturePage, metaRows, parseHtml } from '../../support/fixture-page';
 
 interface ExpectedRef {
   n: number;
@@ -16,29 +13,6 @@ interface ExpectedRef {
   pmid: string | null;
 }
 
-// A path, not a URL: under happy-dom the global URL is not the one node:fs accepts.
-const PAGES = join(import.meta.dirname, '../../fixtures/pages');
-
-function parse(html: string): Document {
-  return new DOMParser().parseFromString(html, 'text/html');
-}
-
-function loadFixture(dir: string): { url: string; doc: Document; expected: ExpectedRef[] } {
-  const html = readFileSync(join(PAGES, dir, 'index.html'), 'utf8');
-  const url = /<!-- reflens-fixture-url: (\S+) -->/.exec(html)?.[1];
-  if (!url) throw new Error(`${dir}: no fixture URL comment`);
-  const expected = JSON.parse(readFileSync(join(PAGES, dir, 'expected.json'), 'utf8')) as ExpectedRef[];
-  return { url, doc: parse(html), expected };
-}
-
-const idRows = (refs: ExtractedReference[]) =>
-  refs.map((ref, i) => ({ n: i + 1, doi: ref.ids.doi ?? null, pmid: ref.ids.pmid ?? null }));
-const metaRows = (refs: ExtractedReference[]) =>
-  refs.map((ref, i) => {
-    const first = ref.csl.author?.[0];
-    return { n: i + 1, firstAuthor: first?.family ?? first?.literal ?? null, title: ref.csl.title ?? null, year: issuedYear(ref.csl) ?? null };
-  });
-
 const BUTTON_WORDS = /\[?(?:CrossRef|PubMed|CAS|Web of Science|Google Scholar|Digital Library|Cross Ref|ACS Full Text)\]?\s*$/i;
 
 describe.each([
@@ -46,7 +20,7 @@ describe.each([
   { dir: 'tandf/asa-pvalues', count: 8, ownDoi: '10.1080/00031305.2016.1154108' },
   { dir: 'acm/xgboost', count: 6, ownDoi: '10.1145/2939672.2939785' },
 ])('atyponClassic on $dir', ({ dir, count, ownDoi }) => {
-  const { url, doc, expected } = loadFixture(dir);
+  const { url, doc, expected } = loadFixturePage<ExpectedRef>(dir);
   const items = atyponClassic.findItems(doc);
   const refs = items.map((el) => atyponClassic.extract(el));
 
@@ -82,7 +56,7 @@ describe.each([
 
 describe('atyponClassic details', () => {
   it('ACS: one item per NLM_citation, even when a number groups several works', () => {
-    const { doc } = loadFixture('acs/jmedchem-6b00723');
+    const { doc } = loadFixturePage('acs/jmedchem-6b00723');
     const items = atyponClassic.findItems(doc);
     expect(items.map((el) => el.id).slice(2, 5)).toEqual(['cit3a', 'cit3b', 'cit3c']);
     const ref = atyponClassic.extract(items[1] as Element);
@@ -98,13 +72,13 @@ describe('atyponClassic details', () => {
   });
 
   it('ACS: the DOI of an "ACS Full Text" item comes from span.refDoi', () => {
-    const { doc } = loadFixture('acs/jmedchem-6b00723');
+    const { doc } = loadFixturePage('acs/jmedchem-6b00723');
     const ref = atyponClassic.extract(atyponClassic.findItems(doc)[9] as Element);
     expect(ref.ids).toEqual({ doi: '10.1021/acsmedchemlett.5b00157' });
   });
 
   it('T&F: structured fields and an organisation author', () => {
-    const { doc } = loadFixture('tandf/asa-pvalues');
+    const { doc } = loadFixturePage('tandf/asa-pvalues');
     const refs = atyponClassic.findItems(doc).map((el) => atyponClassic.extract(el));
     expect(refs[0]?.csl).toMatchObject({
       author: [
@@ -141,8 +115,8 @@ describe('atyponClassic details', () => {
 });
 
 describe('atyponClassic matches()', () => {
-  const empty = parse('<body></body>');
-  const core = parse('<body><section id="bibliography" role="doc-bibliography"><div role="list"></div></section></body>');
+  const empty = parseHtml('<body></body>');
+  const core = parseHtml('<body><section id="bibliography" role="doc-bibliography"><div role="list"></div></section></body>');
 
   it('true on its hosts', () => {
     for (const u of ['https://pubs.acs.org/doi/10.1021/x', 'https://www.tandfonline.com/doi/full/10.1080/x', 'https://dl.acm.org/doi/10.1145/x']) {
@@ -163,7 +137,7 @@ describe('atyponClassic matches()', () => {
   });
 
   it('does not throw on odd items', () => {
-    const doc = parse('<body><ol id="references"><li></li><li><div class="NLM_citation"><a href="javascript:alert(1)">CrossRef</a></div></li></ol></body>');
+    const doc = parseHtml('<body><ol id="references"><li></li><li><div class="NLM_citation"><a href="javascript:alert(1)">CrossRef</a></div></li></ol></body>');
     const found = atyponClassic.findItems(doc);
     expect(found).toHaveLength(2);
     for (const el of found) expect(atyponClassic.extract(el).ids).toEqual({});

@@ -1,21 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { issuedYear } from '../../../src/core/csl';
 import { cambridge } from '../../../src/sites/cambridge';
+import { idRows, loadFixturePage, readExpected } from '../../support/fixture-page';
 
-interface Expected {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: string | null;
-}
-
-const FIXTURE = join(import.meta.dirname, '../../fixtures/pages/cambridge/phcrd-morocco');
-const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as Expected[];
-const parse = (html: string) => new DOMParser().parseFromString(html, 'text/html');
+const FIXTURE = 'cambridge/phcrd-morocco';
+const expected = readExpected(FIXTURE);
 
 describe('cambridge.matches', () => {
   it.each([
@@ -29,7 +18,7 @@ describe('cambridge.matches', () => {
 });
 
 describe('Cambridge Core article page', () => {
-  const doc = parse(readFileSync(join(FIXTURE, 'index.html'), 'utf8'));
+  const { doc } = loadFixturePage(FIXTURE);
   const items = cambridge.findItems(doc);
   const refs = items.map((el) => cambridge.extract(el));
 
@@ -39,7 +28,7 @@ describe('Cambridge Core article page', () => {
   });
 
   it('reads every DOI and PMID shown, and no other', () => {
-    expect(refs.map((r, i) => ({ n: i + 1, doi: r.ids.doi ?? null, pmid: r.ids.pmid ?? null }))).toEqual(
+    expect(idRows(refs)).toEqual(
       expected.map(({ n, doi, pmid }) => ({ n, doi, pmid })),
     );
   });

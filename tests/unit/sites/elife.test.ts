@@ -1,35 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
-import { issuedYear } from '../../../src/core/csl';
 import { elife } from '../../../src/sites/elife';
+import { closeFixtureWindows, expectItemsReadAsRows, openFixturePage, readExpected } from '../../support/fixture-page';
 
-interface Expected {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number | null;
-  doi: string | null;
-  pmid: string | null;
-}
-
-const DIR = join(import.meta.dirname, '../../fixtures/pages/elife/elife-44753/');
+const FIXTURE = 'elife/elife-44753';
 const PAGE_URL = 'https://elifesciences.org/articles/44753';
 const LINK_LABELS = /Google Scholar|PubMed/;
 
-const windows: Window[] = [];
-afterEach(async () => {
-  await Promise.all(windows.splice(0).map((w) => w.happyDOM.close()));
-});
+afterEach(closeFixtureWindows);
 
-function open(): Document {
-  const window = new Window({ url: PAGE_URL });
-  windows.push(window);
-  window.document.write(readFileSync(join(DIR, 'index.html'), 'utf8'));
-  return window.document as unknown as Document;
-}
-const rows = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Expected[];
+const open = (): Document => openFixturePage(FIXTURE).doc;
+const rows = readExpected(FIXTURE);
 
 describe('elife.matches', () => {
   it.each<[string, boolean]>([
@@ -46,23 +26,9 @@ describe('eLife 2019 (real page, trimmed) fixture', () => {
   it('reads the list as expected.json says: every item once, in page order, with exactly the page identifiers', () => {
     const doc = open();
     expect(elife.matches(new URL(PAGE_URL), doc)).toBe(true);
-    const items = elife.findItems(doc);
-    expect(items).toHaveLength(rows.length);
     expect(rows).toHaveLength(17);
-    expect(new Set(items).size).toBe(items.length);
-    items.forEach((item, i) => {
-      const row = rows[i]!;
-      const ref = elife.extract(item);
-      expect(ref.ids.doi ?? null, `item ${row.n} DOI`).toBe(row.doi);
-      expect(ref.ids.pmid ?? null, `item ${row.n} PMID`).toBe(row.pmid);
-      expect(ref.ids.pmcid, `item ${row.n} PMCID`).toBeUndefined();
-      expect(ref.text, `item ${row.n} text`).toContain(row.firstAuthor);
-      expect(ref.text).not.toMatch(LINK_LABELS);
-      if (ref.csl.title !== undefined) expect(ref.csl.title, `item ${row.n} title`).toBe(row.title);
-      if (ref.csl.issued) expect(issuedYear(ref.csl) ?? null, `item ${row.n} year`).toBe(row.year);
-      const first = ref.csl.author?.[0];
-      if (first) expect(first.family ?? first.literal, `item ${row.n} first author`).toBe(row.firstAuthor);
-    });
+    const items = elife.findItems(doc);
+    expectItemsReadAsRows(elife, items, rows, LINK_LABELS);
     const pubmedLinks = [...doc.querySelectorAll('a.reference__abstract_link[href*="/pubmed/"]')].length;
     expect(items.filter((el) => elife.extract(el).ids.pmid).length).toBe(pubmedLinks);
   });

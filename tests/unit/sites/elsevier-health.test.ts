@@ -1,31 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { issuedYear } from '../../../src/core/csl';
 import { elsevierHealth, parseAuthorName } from '../../../src/sites/elsevier-health';
+import { idRows, loadFixturePage, metaRows, parseHtml, readExpected } from '../../support/fixture-page';
 
-// A path, not a URL: under happy-dom the global URL is not the one node:fs accepts.
-const FIXTURE_DIR = join(import.meta.dirname, '../../fixtures/pages/elsevier-health/clinical-breast-cancer');
+const FIXTURE = 'elsevier-health/clinical-breast-cancer';
 const PAGE_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
 
-interface Expected {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number | null;
-  doi: string | null;
-  pmid: string | null;
-}
+const expected = readExpected(FIXTURE);
 
-const expected = JSON.parse(readFileSync(join(FIXTURE_DIR, 'expected.json'), 'utf8')) as Expected[];
-
-function parse(html: string): Document {
-  return new DOMParser().parseFromString(html, 'text/html');
-}
-
-function loadPage(): Document {
-  return parse(readFileSync(join(FIXTURE_DIR, 'index.html'), 'utf8'));
-}
+const loadPage = (): Document => loadFixturePage(FIXTURE).doc;
 
 function itemsOf(doc: Document) {
   return elsevierHealth.findItems(doc).map((el) => ({ el, ref: elsevierHealth.extract(el) }));
@@ -55,22 +38,14 @@ describe('elsevierHealth on the Clinical Breast Cancer page', () => {
   });
 
   it('reads every DOI and PMID shown on the page, and no other', () => {
-    const got = items.map(({ ref }, i) => ({ n: i + 1, doi: ref.ids.doi ?? null, pmid: ref.ids.pmid ?? null }));
+    const got = idRows(items.map(({ ref }) => ref));
     expect(got).toEqual(expected.map(({ n, doi, pmid }) => ({ n, doi, pmid })));
     // The Scopus linkouts carry the citing article's DOI; it must never be attributed to a reference.
     for (const { ref } of items) expect(ref.ids.doi).not.toBe('10.1016/j.clbc.2021.06.012');
   });
 
   it('reads first author, title and year of every reference', () => {
-    const got = items.map(({ ref }, i) => {
-      const first = ref.csl.author?.[0];
-      return {
-        n: i + 1,
-        firstAuthor: first?.family ?? first?.literal ?? null,
-        title: ref.csl.title ?? null,
-        year: issuedYear(ref.csl) ?? null,
-      };
-    });
+    const got = metaRows(items.map(({ ref }) => ref));
     expect(got).toEqual(expected.map(({ n, firstAuthor, title, year }) => ({ n, firstAuthor, title, year })));
   });
 
@@ -210,7 +185,7 @@ describe('elsevierHealth on the Clinical Breast Cancer page', () => {
 });
 
 describe('elsevierHealth.matches', () => {
-  const doc = parse('<html><body></body></html>');
+  const doc = parseHtml('<html><body></body></html>');
   it('accepts Elsevier health hosts and nothing else', () => {
     expect(elsevierHealth.matches(new URL(PAGE_URL), doc)).toBe(true);
     expect(elsevierHealth.matches(new URL('https://www.thelancet.com/journals/lancet/article/PIIS0140-6736(20)30183-5/fulltext'), doc)).toBe(true);
@@ -238,7 +213,7 @@ describe('elsevierHealth.placeTools', () => {
 
 describe('elsevierHealth markup variants', () => {
   it('reads a PNAS-style section#bibliography list and ignores its side-panel copy', () => {
-    const doc = parse(`<body>
+    const doc = parseHtml(`<body>
       <section id="bibliography" role="doc-bibliography"><div role="list">
         <div role="listitem" data-has="label"><div class="label">1</div><div id="r1" class="citations"><div class="citation">
           <div class="citation-content">G. B. Bonan, Forests and climate change. <em>Science</em> <b>320</b>, 1444–1449 (2008).</div>
@@ -256,7 +231,7 @@ describe('elsevierHealth markup variants', () => {
   });
 
   it('reads Lancet-style buttons placed directly in .external-links and skips dropBlocks inside the section', () => {
-    const doc = parse(`<body><section id="references"><h2>References</h2><div><div role="list">
+    const doc = parseHtml(`<body><section id="references"><h2>References</h2><div><div role="list">
       <div role="listitem"><div id="bib1" class="citations"><div class="citation-content">
         <div class="label"><a href="#body-ref-bib1" title="View in article">1.</a></div>
         <div>Lee HW ∙ Lee PW ∙ Johnson KM</div><div><strong>Isolation of the etiologic agent of Korean hemorrhagic fever.</strong></div>
@@ -280,7 +255,7 @@ describe('elsevierHealth markup variants', () => {
   });
 
   it('reads cell.com "Family, I." names joined by "∙" with a truncation mark', () => {
-    const doc = parse(`<body><section id="references"><div role="list"><div role="listitem"><div class="citations"><div class="citation">
+    const doc = parseHtml(`<body><section id="references"><div role="list"><div role="listitem"><div class="citations"><div class="citation">
       <div class="citation-content"><div>Makino, H. ∙ Hwang, E.J. ∙ Hedrick, N.G....</div>
       <div><strong>Circuit Mechanisms of Sensorimotor Learning</strong></div><div><em>Neuron.</em> 2016; <strong>92</strong>:705-721</div></div>
     </div></div></div></div></section></body>`);
@@ -298,7 +273,7 @@ describe('elsevierHealth markup variants', () => {
   });
 
   it('prefers the Crossref/PubMed buttons over what a Scholar look-up echoes', () => {
-    const doc = parse(`<body><section id="references"><div role="list"><div role="listitem"><div class="citation">
+    const doc = parseHtml(`<body><section id="references"><div role="list"><div role="listitem"><div class="citation">
       <div class="citation-content"><ul><li>Roe J</li></ul><div><strong>A title.</strong></div><div><em>J X.</em> 2001; <strong>1</strong>: 2-3</div></div>
       <div class="external-links">
         <div class="core-xlink-google-scholar"><a href="https://scholar.google.com/scholar_lookup?doi=10.5555%2Fscholar.echo&amp;pmid=111">Google Scholar</a></div>
@@ -309,7 +284,7 @@ describe('elsevierHealth markup variants', () => {
   });
 
   it('does not throw on empty or odd items', () => {
-    const doc = parse(`<body><section id="references"><div role="list">
+    const doc = parseHtml(`<body><section id="references"><div role="list">
       <div role="listitem"></div><div role="listitem"><div class="citation-content"><em></em></div></div>
       <div role="listitem"><div class="external-links"><a href="javascript:alert(1)">Crossref</a></div></div>
     </div></section></body>`);

@@ -1,37 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { europepmc } from '../../../src/sites/europepmc';
+import { closeFixtureWindows, openFixturePage, type PmcExpectedRow, readExpected } from '../../support/fixture-page';
 
-interface Expected {
-  n: number;
-  firstAuthor: string | null;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: string | null;
-  pmcid: string | null;
-}
-
-const FIXTURE = join(import.meta.dirname, '../../fixtures/pages/europepmc/health-promot-codesign');
+const FIXTURE = 'europepmc/health-promot-codesign';
 const PAGE_URL = 'https://europepmc.org/article/MED/40356016';
-const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as Expected[];
+const expected = readExpected<PmcExpectedRow>(FIXTURE);
 
-const windows: Window[] = [];
-afterEach(async () => {
-  await Promise.all(windows.splice(0).map((w) => w.happyDOM.close()));
-});
+afterEach(closeFixtureWindows);
 
-function open(): { window: Window; doc: Document } {
-  const window = new Window({
-    url: PAGE_URL,
-    settings: { enableJavaScriptEvaluation: true, suppressCodeGenerationFromStringsWarning: true },
-  });
-  windows.push(window);
-  window.document.write(readFileSync(join(FIXTURE, 'index.html'), 'utf8'));
-  return { window, doc: window.document as unknown as Document };
-}
+/** The fixture in its own window at its real URL, with its inline scripts enabled. */
+const open = () => openFixturePage<PmcExpectedRow>(FIXTURE, { scripts: true });
 
 async function openFullText(): Promise<Document> {
   const { window, doc } = open();

@@ -1,35 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
-import { issuedYear } from '../../../src/core/csl';
 import { frontiers, parseFrontiersAuthors } from '../../../src/sites/frontiers';
+import { closeFixtureWindows, expectItemsReadAsRows, openFixturePage, readExpected } from '../../support/fixture-page';
 
-interface Expected {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number | null;
-  doi: string | null;
-  pmid: string | null;
-}
-
-const DIR = join(import.meta.dirname, '../../fixtures/pages/frontiers/fnins-2013-00078/');
+const FIXTURE = 'frontiers/fnins-2013-00078';
 const PAGE_URL = 'https://www.frontiersin.org/articles/10.3389/fnins.2013.00078/full';
 const LINK_LABELS = /Pubmed Abstract|Pubmed Full Text|CrossRef Full Text|Google Scholar/;
 
-const windows: Window[] = [];
-afterEach(async () => {
-  await Promise.all(windows.splice(0).map((w) => w.happyDOM.close()));
-});
+afterEach(closeFixtureWindows);
 
-function open(): Document {
-  const window = new Window({ url: PAGE_URL });
-  windows.push(window);
-  window.document.write(readFileSync(join(DIR, 'index.html'), 'utf8'));
-  return window.document as unknown as Document;
-}
-const rows = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Expected[];
+const open = (): Document => openFixturePage(FIXTURE).doc;
+const rows = readExpected(FIXTURE);
 
 describe('frontiers.matches', () => {
   it.each<[string, boolean]>([
@@ -47,23 +27,9 @@ describe('Frontiers 2014 (real page, trimmed) fixture', () => {
   it('reads the list as expected.json says: every item once, in page order, with exactly the page identifiers', () => {
     const doc = open();
     expect(frontiers.matches(new URL(PAGE_URL), doc)).toBe(true);
-    const items = frontiers.findItems(doc);
-    expect(items).toHaveLength(rows.length);
     expect(rows).toHaveLength(36);
-    expect(new Set(items).size).toBe(items.length);
-    items.forEach((item, i) => {
-      const row = rows[i]!;
-      const ref = frontiers.extract(item);
-      expect(ref.ids.doi ?? null, `item ${row.n} DOI`).toBe(row.doi);
-      expect(ref.ids.pmid ?? null, `item ${row.n} PMID`).toBe(row.pmid);
-      expect(ref.ids.pmcid, `item ${row.n} PMCID`).toBeUndefined();
-      expect(ref.text, `item ${row.n} text`).toContain(row.firstAuthor);
-      expect(ref.text).not.toMatch(LINK_LABELS);
-      if (ref.csl.title !== undefined) expect(ref.csl.title, `item ${row.n} title`).toBe(row.title);
-      if (ref.csl.issued) expect(issuedYear(ref.csl) ?? null, `item ${row.n} year`).toBe(row.year);
-      const first = ref.csl.author?.[0];
-      if (first) expect(first.family ?? first.literal, `item ${row.n} first author`).toBe(row.firstAuthor);
-    });
+    const items = frontiers.findItems(doc);
+    expectItemsReadAsRows(frontiers, items, rows, LINK_LABELS);
     // The article's own DOI in the citation box below the list is not a reference.
     expect(items.some((el) => frontiers.extract(el).ids.doi === '10.3389/fnins.2013.00078')).toBe(false);
   });

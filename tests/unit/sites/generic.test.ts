@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { issuedYear } from '../../../src/core/csl';
 import {
@@ -10,28 +8,12 @@ import {
   parseCoins,
   parseJsonLdCitation,
 } from '../../../src/sites/generic';
-
-interface Expected {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: string | null;
-}
-
-const FIXTURES = join(import.meta.dirname, '../../fixtures/pages/generic');
-const parse = (html: string) => new DOMParser().parseFromString(html, 'text/html');
-const load = (name: string) => ({
-  doc: parse(readFileSync(join(FIXTURES, name, 'index.html'), 'utf8')),
-  expected: JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8')) as Expected[],
-  url: new URL(/reflens-fixture-url: (\S+)/.exec(readFileSync(join(FIXTURES, name, 'index.html'), 'utf8'))![1]!),
-});
+import { loadFixturePage, parseHtml } from '../../support/fixture-page';
 
 /** Items, identifiers and (where structured) CSL against expected.json. */
 function checkFixture(name: string, structured: boolean): Element[] {
-  const { doc, expected, url } = load(name);
-  expect(generic.matches(url, doc)).toBe(true);
+  const { doc, expected, url } = loadFixturePage(`generic/${name}`);
+  expect(generic.matches(new URL(url), doc)).toBe(true);
   const items = generic.findItems(doc);
   expect(items).toHaveLength(expected.length);
   expect(new Set(items).size).toBe(items.length);
@@ -94,9 +76,9 @@ describe('generic on reconstructed pages', () => {
 describe('generic.matches', () => {
   it('is false for pages without a reference list and for a single item', () => {
     const url = new URL('https://example.org/');
-    expect(generic.matches(url, parse('<h1>Hello</h1><ul><li>a</li><li>b</li></ul>'))).toBe(false);
-    expect(generic.matches(url, parse('<h2>References</h2><ol><li>Only one. 2001.</li></ol>'))).toBe(false);
-    expect(generic.matches(url, parse('<p>x<span class="Z3988" title="rft.atitle=A"></span></p>'))).toBe(false);
+    expect(generic.matches(url, parseHtml('<h1>Hello</h1><ul><li>a</li><li>b</li></ul>'))).toBe(false);
+    expect(generic.matches(url, parseHtml('<h2>References</h2><ol><li>Only one. 2001.</li></ol>'))).toBe(false);
+    expect(generic.matches(url, parseHtml('<p>x<span class="Z3988" title="rft.atitle=A"></span></p>'))).toBe(false);
     expect(generic.hosts).toEqual([]);
   });
 });
@@ -120,13 +102,13 @@ describe('reference headings', () => {
 
   it('reads section[aria-label] lists and headings wrapped in a header', () => {
     const url = new URL('https://example.org/');
-    const a = parse('<section aria-label="References"><ol><li>A. 2001.</li><li>B. 2002.</li></ol></section>');
+    const a = parseHtml('<section aria-label="References"><ol><li>A. 2001.</li><li>B. 2002.</li></ol></section>');
     expect(generic.findItems(a)).toHaveLength(2);
-    const b = parse('<section><header><h2>Referências</h2></header><ul><li>A. 2001.</li><li>B. 2002.</li><li>C. 2003.</li></ul></section>');
+    const b = parseHtml('<section><header><h2>Referências</h2></header><ul><li>A. 2001.</li><li>B. 2002.</li><li>C. 2003.</li></ul></section>');
     expect(generic.matches(url, b)).toBe(true);
     expect(generic.findItems(b)).toHaveLength(3);
     // The list must follow the heading before the next heading of the same level.
-    const c = parse('<h2>References</h2><p>None.</p><h2>Appendix</h2><ol><li>x</li><li>y</li></ol>');
+    const c = parseHtml('<h2>References</h2><p>None.</p><h2>Appendix</h2><ol><li>x</li><li>y</li></ol>');
     expect(generic.findItems(c)).toEqual([]);
   });
 });
@@ -172,7 +154,7 @@ describe('structured parsers', () => {
   });
 
   it('citation_reference metas enrich the visible list when its items print their titles', () => {
-    const doc = parse(`<head>
+    const doc = parseHtml(`<head>
       <meta name="citation_reference" content="citation_title=Observed changes in dry-season water availability; citation_doi=10.5555/meta.one; citation_publication_date=2020">
       <meta name="citation_reference" content="citation_title=A record the page never prints anywhere; citation_doi=10.5555/meta.two">
       </head><body><h2>References</h2><ol>

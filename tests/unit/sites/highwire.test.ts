@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { issuedYear } from '../../../src/core/csl';
-import type { ExtractedReference } from '../../../src/core/reference';
 import { highwire } from '../../../src/sites/highwire';
+import { idRows, loadFixturePage, metaRows, parseHtml } from '../../support/fixture-page';
 
 interface ExpectedRef {
   n: number;
@@ -14,35 +11,12 @@ interface ExpectedRef {
   pmid: string | null;
 }
 
-// A path, not a URL: under happy-dom the global URL is not the one node:fs accepts.
-const PAGES = join(import.meta.dirname, '../../fixtures/pages');
-
-function parse(html: string): Document {
-  return new DOMParser().parseFromString(html, 'text/html');
-}
-
-function loadFixture(dir: string): { url: string; doc: Document; expected: ExpectedRef[] } {
-  const html = readFileSync(join(PAGES, dir, 'index.html'), 'utf8');
-  const url = /<!-- reflens-fixture-url: (\S+) -->/.exec(html)?.[1];
-  if (!url) throw new Error(`${dir}: no fixture URL comment`);
-  const expected = JSON.parse(readFileSync(join(PAGES, dir, 'expected.json'), 'utf8')) as ExpectedRef[];
-  return { url, doc: parse(html), expected };
-}
-
-const idRows = (refs: ExtractedReference[]) =>
-  refs.map((ref, i) => ({ n: i + 1, doi: ref.ids.doi ?? null, pmid: ref.ids.pmid ?? null }));
-const metaRows = (refs: ExtractedReference[]) =>
-  refs.map((ref, i) => {
-    const first = ref.csl.author?.[0];
-    return { n: i + 1, firstAuthor: first?.family ?? first?.literal ?? null, title: ref.csl.title ?? null, year: issuedYear(ref.csl) ?? null };
-  });
-
 describe.each([
   { dir: 'highwire-sage/pps-7-6-657', count: 21, ownDoi: '10.1177/1745691612462588' },
   { dir: 'bmj/covid-deceased', count: 6, ownDoi: '10.1136/bmj.m1091' },
   { dir: 'biorxiv/ncov-bat-origin', count: 7, ownDoi: '10.1101/2020.01.22.914952' },
 ])('highwire on $dir', ({ dir, count, ownDoi }) => {
-  const { url, doc, expected } = loadFixture(dir);
+  const { url, doc, expected } = loadFixturePage<ExpectedRef>(dir);
   const items = highwire.findItems(doc);
   const refs = items.map((el) => highwire.extract(el));
 
@@ -77,7 +51,7 @@ describe.each([
 
 describe('highwire details', () => {
   it('structured CSL from cit-* spans (2014 SAGE)', () => {
-    const { doc } = loadFixture('highwire-sage/pps-7-6-657');
+    const { doc } = loadFixturePage('highwire-sage/pps-7-6-657');
     const refs = highwire.findItems(doc).map((el) => highwire.extract(el));
     expect(refs[1]?.csl).toEqual({
       type: 'article-journal',
@@ -96,7 +70,7 @@ describe('highwire details', () => {
   });
 
   it('chapter in an edited book: editors from cit-ed, not from the hidden duplicate list', () => {
-    const { doc } = loadFixture('highwire-sage/pps-7-6-657');
+    const { doc } = loadFixturePage('highwire-sage/pps-7-6-657');
     const ref = highwire.extract(highwire.findItems(doc)[16] as Element);
     expect(ref.csl).toMatchObject({
       type: 'chapter',
@@ -111,13 +85,13 @@ describe('highwire details', () => {
   });
 
   it('a DOI printed with a stray space is read whole', () => {
-    const { doc } = loadFixture('highwire-sage/pps-7-6-657');
+    const { doc } = loadFixturePage('highwire-sage/pps-7-6-657');
     const ref = highwire.extract(highwire.findItems(doc)[18] as Element);
     expect(ref.ids.doi).toBe('10.1177/0956797611417632');
   });
 
   it('BMJ: printed doi/pmid, "et al." and an organisation', () => {
-    const { doc } = loadFixture('bmj/covid-deceased');
+    const { doc } = loadFixturePage('bmj/covid-deceased');
     const refs = highwire.findItems(doc).map((el) => highwire.extract(el));
     expect(refs[0]?.csl._etAl).toBe(true);
     expect(refs[3]?.csl._etAl).toBeUndefined();
@@ -126,14 +100,14 @@ describe('highwire details', () => {
   });
 
   it('bioRxiv: PMCID printed nowhere is not invented; atom= never read', () => {
-    const { doc } = loadFixture('biorxiv/ncov-bat-origin');
+    const { doc } = loadFixturePage('biorxiv/ncov-bat-origin');
     const refs = highwire.findItems(doc).map((el) => highwire.extract(el));
     for (const ref of refs) expect(ref.ids.pmcid).toBeUndefined();
     expect(refs[3]?.ids).toEqual({ pmid: '22388286' });
   });
 
   it('matches only its hosts', () => {
-    const doc = parse('<body></body>');
+    const doc = parseHtml('<body></body>');
     for (const u of ['https://www.bmj.com/content/368/bmj.m1091', 'https://www.biorxiv.org/content/10.1101/x', 'https://www.medrxiv.org/content/10.1101/x', 'http://pps.sagepub.com/content/7/6/657.full']) {
       expect(highwire.matches(new URL(u), doc)).toBe(true);
     }
@@ -143,7 +117,7 @@ describe('highwire details', () => {
   });
 
   it('does not throw on odd items', () => {
-    const doc = parse('<body><ol class="cit-list"><li></li><li><div class="cit ref-cit" data-doi="not a doi"><a href="javascript:x">CrossRef</a></div></li></ol></body>');
+    const doc = parseHtml('<body><ol class="cit-list"><li></li><li><div class="cit ref-cit" data-doi="not a doi"><a href="javascript:x">CrossRef</a></div></li></ol></body>');
     const found = highwire.findItems(doc);
     expect(found).toHaveLength(2);
     for (const el of found) expect(highwire.extract(el).ids).toEqual({});

@@ -1,37 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issuedYear } from '../../../src/core/csl';
 import { ieee, parseIeeeName, parseIeeeReference } from '../../../src/sites/ieee';
+import { closeFixtureWindows, idRows, openFixturePage, readExpected } from '../../support/fixture-page';
 
-interface Expected {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: null;
-}
-
-const FIXTURE = join(import.meta.dirname, '../../fixtures/pages/ieee/resnet-cvpr2016');
+const FIXTURE = 'ieee/resnet-cvpr2016';
 const PAGE_URL = 'https://ieeexplore.ieee.org/document/7780459';
-const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as Expected[];
+const expected = readExpected(FIXTURE);
 
-const windows: Window[] = [];
-afterEach(async () => {
-  await Promise.all(windows.splice(0).map((w) => w.happyDOM.close()));
-});
+afterEach(closeFixtureWindows);
 
-function open(): { window: Window; doc: Document } {
-  const window = new Window({
-    url: PAGE_URL,
-    settings: { enableJavaScriptEvaluation: true, suppressCodeGenerationFromStringsWarning: true },
-  });
-  windows.push(window);
-  window.document.write(readFileSync(join(FIXTURE, 'index.html'), 'utf8'));
-  return { window, doc: window.document as unknown as Document };
-}
+/** The fixture in its own window at its real URL, with its inline scripts enabled. */
+const open = () => openFixturePage(FIXTURE, { scripts: true });
 
 describe('ieee.matches', () => {
   it.each([
@@ -68,7 +47,7 @@ describe('IEEE Xplore document page', () => {
     const items = ieee.findItems(doc);
     expect(items.map((el) => el.id)).toEqual(expected.map((r) => `ref-${r.n}`));
     const refs = items.map((el) => ieee.extract(el));
-    expect(refs.map((r, i) => ({ n: i + 1, doi: r.ids.doi ?? null, pmid: r.ids.pmid ?? null }))).toEqual(
+    expect(idRows(refs)).toEqual(
       expected.map(({ n, doi, pmid }) => ({ n, doi, pmid })),
     );
     expect(

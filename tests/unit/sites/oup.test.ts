@@ -1,21 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { issuedYear } from '../../../src/core/csl';
 import { cslFromJats, oup } from '../../../src/sites/oup';
+import { idRows, loadFixturePage, parseHtml, readExpected } from '../../support/fixture-page';
 
-interface Expected {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: string | null;
-}
-
-const FIXTURE = join(import.meta.dirname, '../../fixtures/pages/oup/bioinformatics-trimmomatic');
-const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as Expected[];
-const parse = (html: string) => new DOMParser().parseFromString(html, 'text/html');
+const FIXTURE = 'oup/bioinformatics-trimmomatic';
+const expected = readExpected(FIXTURE);
 
 describe('oup.matches', () => {
   it.each([
@@ -29,7 +18,7 @@ describe('oup.matches', () => {
 });
 
 describe('OUP Academic article page', () => {
-  const doc = parse(readFileSync(join(FIXTURE, 'index.html'), 'utf8'));
+  const { doc } = loadFixturePage(FIXTURE);
   const items = oup.findItems(doc);
   const refs = items.map((el) => oup.extract(el));
 
@@ -40,7 +29,7 @@ describe('OUP Academic article page', () => {
   });
 
   it('reads every DOI and PMID shown, and no other (not the article own DOI)', () => {
-    expect(refs.map((r, i) => ({ n: i + 1, doi: r.ids.doi ?? null, pmid: r.ids.pmid ?? null }))).toEqual(
+    expect(idRows(refs)).toEqual(
       expected.map(({ n, doi, pmid }) => ({ n, doi, pmid })),
     );
   });
@@ -85,7 +74,7 @@ describe('OUP Academic article page', () => {
 
 describe('oup markup variants', () => {
   it('falls back to .ref-list .ref-content when there are no split-view items', () => {
-    const doc = parse(`<div class="ref-list"><div class="ref"><div class="ref-content"><div class="mixed-citation">
+    const doc = parseHtml(`<div class="ref-list"><div class="ref"><div class="ref-content"><div class="mixed-citation">
       <div class="collab">WHO</div> (<div class="year">2020</div>) <div class="source">Report</div>.</div></div></div></div>`);
     const items = oup.findItems(doc);
     expect(items).toHaveLength(1);
@@ -93,9 +82,9 @@ describe('oup markup variants', () => {
   });
 
   it('cslFromJats leaves editors out and returns {} for plain text', () => {
-    const el = parse(`<div><span class="person-group" person-group-type="editor"><span class="string-name"><span class="surname">Ed</span></span></span>
+    const el = parseHtml(`<div><span class="person-group" person-group-type="editor"><span class="string-name"><span class="surname">Ed</span></span></span>
       <span class="chapter-title">Ch</span> <span class="source">Bk</span></div>`).body.firstElementChild!;
     expect(cslFromJats(el)).toEqual({ title: 'Ch', 'container-title': 'Bk', type: 'chapter' });
-    expect(cslFromJats(parse('<div>plain text 2001</div>').body.firstElementChild!)).toEqual({});
+    expect(cslFromJats(parseHtml('<div>plain text 2001</div>').body.firstElementChild!)).toEqual({});
   });
 });

@@ -1,35 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
-import { issuedYear } from '../../../src/core/csl';
 import { plos } from '../../../src/sites/plos';
+import { closeFixtureWindows, expectItemsReadAsRows, openFixturePage, readExpected } from '../../support/fixture-page';
 
-interface Expected {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number | null;
-  doi: string | null;
-  pmid: string | null;
-}
-
-const DIR = join(import.meta.dirname, '../../fixtures/pages/plos/pone0213978/');
+const FIXTURE = 'plos/pone0213978';
 const PAGE_URL = 'https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0213978';
 const LINK_LABELS = /View Article|PubMed\/NCBI|Google Scholar/;
 
-const windows: Window[] = [];
-afterEach(async () => {
-  await Promise.all(windows.splice(0).map((w) => w.happyDOM.close()));
-});
+afterEach(closeFixtureWindows);
 
-function open(): Document {
-  const window = new Window({ url: PAGE_URL });
-  windows.push(window);
-  window.document.write(readFileSync(join(DIR, 'index.html'), 'utf8'));
-  return window.document as unknown as Document;
-}
-const rows = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Expected[];
+const open = (): Document => openFixturePage(FIXTURE).doc;
+const rows = readExpected(FIXTURE);
 
 describe('plos.matches', () => {
   it.each<[string, boolean]>([
@@ -46,23 +26,9 @@ describe('PLOS ONE (real page, as trimmed by its source repo) fixture', () => {
   it('reads the list as expected.json says: every item once, in page order, with exactly the page identifiers', () => {
     const doc = open();
     expect(plos.matches(new URL(PAGE_URL), doc)).toBe(true);
-    const items = plos.findItems(doc);
-    expect(items).toHaveLength(rows.length);
     expect(rows).toHaveLength(5);
-    expect(new Set(items).size).toBe(items.length);
-    items.forEach((item, i) => {
-      const row = rows[i]!;
-      const ref = plos.extract(item);
-      expect(ref.ids.doi ?? null, `item ${row.n} DOI`).toBe(row.doi);
-      expect(ref.ids.pmid ?? null, `item ${row.n} PMID`).toBe(row.pmid);
-      expect(ref.ids.pmcid, `item ${row.n} PMCID`).toBeUndefined();
-      expect(ref.text, `item ${row.n} text`).toContain(row.firstAuthor);
-      expect(ref.text).not.toMatch(LINK_LABELS);
-      if (ref.csl.title !== undefined) expect(ref.csl.title, `item ${row.n} title`).toBe(row.title);
-      if (ref.csl.issued) expect(issuedYear(ref.csl) ?? null, `item ${row.n} year`).toBe(row.year);
-      const first = ref.csl.author?.[0];
-      if (first) expect(first.family ?? first.literal, `item ${row.n} first author`).toBe(row.firstAuthor);
-    });
+    const items = plos.findItems(doc);
+    expectItemsReadAsRows(plos, items, rows, LINK_LABELS);
     expect(rows.filter((r) => r.pmid).length).toBe(3);
   });
 

@@ -1,22 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pmc } from '../../../src/sites/pmc';
+import { loadFixturePage, parseHtml, type PmcExpectedRow, readExpected } from '../../support/fixture-page';
 
-interface Expected {
-  n: number;
-  firstAuthor: string | null;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: string | null;
-  pmcid: string | null;
-}
-
-const FIXTURE = join(import.meta.dirname, '../../fixtures/pages/pmc/nutr-rev-tre');
-const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as Expected[];
-const parse = (html: string) => new DOMParser().parseFromString(html, 'text/html');
-const load = () => parse(readFileSync(join(FIXTURE, 'index.html'), 'utf8'));
+const FIXTURE = 'pmc/nutr-rev-tre';
+const expected = readExpected<PmcExpectedRow>(FIXTURE);
 
 describe('pmc.matches', () => {
   it.each([
@@ -32,7 +19,7 @@ describe('pmc.matches', () => {
 });
 
 describe('PMC article page (2024+ layout)', () => {
-  const doc = load();
+  const { doc } = loadFixturePage(FIXTURE);
   const items = pmc.findItems(doc);
 
   it('finds exactly the reference list, in page order, once each', () => {
@@ -72,7 +59,7 @@ describe('PMC article page (2024+ layout)', () => {
 
 describe('pmc markup variants', () => {
   it('reads the classic layout (div#reference-list, element-citation, relative links)', () => {
-    const doc = parse(`<div id="reference-list"><ul>
+    const doc = parseHtml(`<div id="reference-list"><ul>
       <li id="R1"><span class="element-citation">Roe J. A title. J X. 2001;1:2-3.</span>
         [<a class="int-reflink" href="/pmc/articles/PMC111/">PMC free article</a>]
         [<a class="int-reflink" href="https://www.ncbi.nlm.nih.gov/pubmed/222">PubMed</a>]
@@ -87,7 +74,7 @@ describe('pmc markup variants', () => {
   });
 
   it('falls back to the item text without buttons when there is no <cite>', () => {
-    const doc = parse(`<section class="ref-list"><ul class="ref-list"><li id="CR1"><span class="label">1.</span>
+    const doc = parseHtml(`<section class="ref-list"><ul class="ref-list"><li id="CR1"><span class="label">1.</span>
       Doe J. Book. 2000. [<a href="https://doi.org/10.5555/book">DOI</a>]</li></ul></section>`);
     const ref = pmc.extract(pmc.findItems(doc)[0]!);
     expect(ref.text).toBe('Doe J. Book. 2000.');

@@ -1,40 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pubmed } from '../../../src/sites/pubmed';
+import { closeFixtureWindows, openFixturePage, parseHtml, type PmcExpectedRow, readExpected } from '../../support/fixture-page';
 
-interface Expected {
-  n: number;
-  firstAuthor: string | null;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: string | null;
-  pmcid: string | null;
-}
-
-const FIXTURE = join(import.meta.dirname, '../../fixtures/pages/pubmed/prisma-2020');
+const FIXTURE = 'pubmed/prisma-2020';
 const PAGE_URL = 'https://pubmed.ncbi.nlm.nih.gov/33782057/';
-const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as Expected[];
+const expected = readExpected<PmcExpectedRow>(FIXTURE);
 
-const windows: Window[] = [];
-afterEach(async () => {
-  await Promise.all(windows.splice(0).map((w) => w.happyDOM.close()));
-});
+afterEach(closeFixtureWindows);
 
 /** The fixture in its own window at its real URL, with its inline script (the "Show all" handler) enabled. */
-function open(): { window: Window; doc: Document } {
-  const window = new Window({
-    url: PAGE_URL,
-    settings: { enableJavaScriptEvaluation: true, suppressCodeGenerationFromStringsWarning: true },
-  });
-  windows.push(window);
-  window.document.write(readFileSync(join(FIXTURE, 'index.html'), 'utf8'));
-  return { window, doc: window.document as unknown as Document };
-}
+const open = () => openFixturePage<PmcExpectedRow>(FIXTURE, { scripts: true });
 
-function check(doc: Document, rows: Expected[]): void {
+function check(doc: Document, rows: PmcExpectedRow[]): void {
   const items = pubmed.findItems(doc);
   expect(items).toHaveLength(rows.length);
   expect(new Set(items).size).toBe(items.length);
@@ -106,10 +83,9 @@ describe('PubMed article page', () => {
 });
 
 describe('pubmed markup variants', () => {
-  const parse = (html: string) => new DOMParser().parseFromString(html, 'text/html');
 
   it('reads flat list items (no nested references-and-notes-list)', () => {
-    const doc = parse(`<div id="references"><ol class="references-list" id="top-references-list-1">
+    const doc = parseHtml(`<div id="references"><ol class="references-list" id="top-references-list-1">
       <li>Roe J. A title. J X. 2001;1:2-3. doi: 10.5555/flat.1. - <a class="reference-link" href="/111/" data-ga-action="111">PubMed</a></li>
     </ol></div>`);
     const [item] = pubmed.findItems(doc);
@@ -121,7 +97,7 @@ describe('pubmed markup variants', () => {
   });
 
   it('ignores reference-looking lists outside #references and non-http links', () => {
-    const doc = parse(`<ol class="references-list"><li>x</li></ol><div id="references"><ol class="references-list">
+    const doc = parseHtml(`<ol class="references-list"><li>x</li></ol><div id="references"><ol class="references-list">
       <li>Doe J. T. 2000. <a class="reference-link" href="javascript:alert(1)" data-ga-action="PMC1">PMC</a></li></ol></div>`);
     const items = pubmed.findItems(doc);
     expect(items).toHaveLength(1);

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issuedYear } from '../../../src/core/csl';
 import {
@@ -9,50 +6,28 @@ import {
   parseScienceDirectName,
   sciencedirect,
 } from '../../../src/sites/sciencedirect';
+import { closeFixtureWindows, type ExpectedRow, openFixturePage, readExpected } from '../../support/fixture-page';
 
-interface Expected {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: string | null;
-}
-
-const FIXTURES = join(import.meta.dirname, '../../fixtures/pages/sciencedirect/');
 const PII = 'S1526820921001543';
 const FULLTEXT_URL = `https://www.sciencedirect.com/science/article/pii/${PII}`;
 const PREVIEW_URL = `https://www.sciencedirect.com/science/article/abs/pii/${PII}`;
 const LINK_LABELS = /Google Scholar|View PDF|View article|View in Scopus|Crossref/;
 
-const windows: Window[] = [];
-afterEach(async () => {
-  await Promise.all(windows.splice(0).map((w) => w.happyDOM.close()));
-});
+afterEach(closeFixtureWindows);
 
-function expected(name: string): Expected[] {
-  return JSON.parse(readFileSync(`${FIXTURES}${name}/expected.json`, 'utf8')) as Expected[];
-}
+const expected = (name: string) => readExpected(`sciencedirect/${name}`);
 
 /** Loads a fixture in its own window at its real URL, with the page's inline scripts enabled. */
-function openFixture(name: string, url: string): { window: Window; doc: Document } {
-  const window = new Window({
-    url,
-    settings: { enableJavaScriptEvaluation: true, suppressCodeGenerationFromStringsWarning: true },
-  });
-  windows.push(window);
-  window.document.write(readFileSync(`${FIXTURES}${name}/index.html`, 'utf8'));
-  return { window, doc: window.document as unknown as Document };
-}
+const openFixture = (name: string) => openFixturePage(`sciencedirect/${name}`, { scripts: true });
 
 async function openFullText(): Promise<Document> {
-  const { window, doc } = openFixture('fulltext', FULLTEXT_URL);
+  const { window, doc } = openFixture('fulltext');
   // Runs the page's own timer that inserts the script-loaded list.
   await window.happyDOM.waitUntilComplete();
   return doc;
 }
 
-function checkAgainstExpected(doc: Document, rows: Expected[]): void {
+function checkAgainstExpected(doc: Document, rows: ExpectedRow[]): void {
   const items = sciencedirect.findItems(doc);
   expect(items).toHaveLength(rows.length);
   items.forEach((item, i) => {
@@ -84,7 +59,7 @@ describe('sciencedirect.matches', () => {
 
 describe('ScienceDirect full text (script-loaded list)', () => {
   it('finds nothing before the list arrives, and the observed root exists at load and receives the list', async () => {
-    const { window, doc } = openFixture('fulltext', FULLTEXT_URL);
+    const { window, doc } = openFixture('fulltext');
     expect(sciencedirect.findItems(doc)).toEqual([]);
     expect(doc.querySelector('ol.references')).toBeNull();
 
@@ -204,14 +179,14 @@ describe('ScienceDirect full text (script-loaded list)', () => {
 
 describe('ScienceDirect paywalled Preview page', () => {
   it('reads all items, including the hidden remainder, as expected.json says', () => {
-    const { doc } = openFixture('preview', PREVIEW_URL);
+    const { doc } = openFixture('preview');
     expect(doc.documentElement.classList.contains('Preview')).toBe(true);
     expect(doc.querySelectorAll('#preview-section-references .u-display-none li.bib-reference')).toHaveLength(14);
     checkAgainstExpected(doc, expected('preview'));
   });
 
   it('returns the same items after "View more references" reveals them', () => {
-    const { doc } = openFixture('preview', PREVIEW_URL);
+    const { doc } = openFixture('preview');
     const before = sciencedirect.findItems(doc);
     (doc.getElementById('show-more-refs-btn') as HTMLButtonElement).click();
     expect(doc.querySelector('#preview-section-references .u-display-none')).toBeNull();
@@ -220,7 +195,7 @@ describe('ScienceDirect paywalled Preview page', () => {
   });
 
   it('ignores "Cited by" and recommended articles, even those linking to a cited work', () => {
-    const { doc } = openFixture('preview', PREVIEW_URL);
+    const { doc } = openFixture('preview');
     const items = sciencedirect.findItems(doc);
     expect(items.every((el) => el.matches('#preview-section-references li.bib-reference'))).toBe(true);
     const recommended = [...doc.querySelectorAll('#recommended-articles a[href^="/science/article/pii/"]')];
@@ -234,7 +209,7 @@ describe('ScienceDirect paywalled Preview page', () => {
   });
 
   it('builds CSL from the abridged first author, title and series', () => {
-    const { doc } = openFixture('preview', PREVIEW_URL);
+    const { doc } = openFixture('preview');
     const refs = sciencedirect.findItems(doc).map((el) => sciencedirect.extract(el));
     const lambertini = refs.find((r) => r.csl.author?.[0]?.family === 'Lambertini')!;
     expect(lambertini.csl).toMatchObject({
@@ -258,7 +233,7 @@ describe('ScienceDirect paywalled Preview page', () => {
   });
 
   it('keeps an unparsed (raw text) item as text only', () => {
-    const { doc } = openFixture('preview', PREVIEW_URL);
+    const { doc } = openFixture('preview');
     const raw = sciencedirect
       .findItems(doc)
       .map((el) => sciencedirect.extract(el))

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issuedYear } from '../../../src/core/csl';
 import {
@@ -9,36 +6,13 @@ import {
   parseInitialsName,
   springerNature,
 } from '../../../src/sites/springer-nature';
+import { closeFixtureWindows, type ExpectedRow, openFixturePage } from '../../support/fixture-page';
 
-interface Expected {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: string | null;
-  pmcid?: string;
-}
-
-const FIXTURES = join(import.meta.dirname, '../../fixtures/pages/');
 const LINK_LABELS = /Google Scholar|\bArticle\b(?! reference)|\bADS\b|\bCAS\b|PubMed Central|Download references/;
 
-const windows: Window[] = [];
-afterEach(async () => {
-  await Promise.all(windows.splice(0).map((w) => w.happyDOM.close()));
-});
+afterEach(closeFixtureWindows);
 
-function fixture(path: string): { doc: Document; rows: Expected[]; url: string } {
-  const html = readFileSync(join(FIXTURES, path, 'index.html'), 'utf8');
-  const url = /reflens-fixture-url: (\S+)/.exec(html)?.[1] ?? '';
-  const window = new Window({ url });
-  windows.push(window);
-  window.document.write(html);
-  const rows = JSON.parse(readFileSync(join(FIXTURES, path, 'expected.json'), 'utf8')) as Expected[];
-  return { doc: window.document as unknown as Document, rows, url };
-}
-
-function checkAgainstExpected(doc: Document, rows: Expected[]): void {
+function checkAgainstExpected(doc: Document, rows: ExpectedRow[]): void {
   const items = springerNature.findItems(doc);
   expect(items).toHaveLength(rows.length);
   expect(new Set(items).size).toBe(items.length);
@@ -101,14 +75,14 @@ describe.each([
   ['bmc/genome-biology-deseq2', 8],
 ])('%s', (path, count) => {
   it('reads the list as expected.json says', () => {
-    const { doc, rows, url } = fixture(path);
+    const { doc, expected: rows, url } = openFixturePage(path);
     expect(springerNature.matches(new URL(url), doc)).toBe(true);
     expect(rows).toHaveLength(count);
     checkAgainstExpected(doc, rows);
   });
 
   it('ignores the reading-companion copy built by script', () => {
-    const { doc, rows } = fixture(path);
+    const { doc, expected: rows } = openFixturePage(path);
     const before = springerNature.findItems(doc);
     buildReadingCompanion(doc);
     expect(doc.querySelectorAll('li.c-reading-companion__reference-item')).toHaveLength(rows.length);
@@ -116,7 +90,7 @@ describe.each([
   });
 
   it('every identifier button on the page is read by exactly one item', () => {
-    const { doc } = fixture(path);
+    const { doc } = openFixturePage(path);
     const refs = springerNature.findItems(doc).map((el) => springerNature.extract(el));
     const dois = refs.map((r) => r.ids.doi).filter(Boolean);
     const linked = [...doc.querySelectorAll('a[data-doi]')].map((a) => a.getAttribute('data-doi')!.toLowerCase());
@@ -130,7 +104,7 @@ describe.each([
 
 describe('CSL from citation_reference metas', () => {
   it('Springer: Vancouver names, issue and pages of the item', () => {
-    const { doc } = fixture('springer/climate-dynamics-paywalled');
+    const { doc } = openFixturePage('springer/climate-dynamics-paywalled');
     const [adler] = springerNature.findItems(doc).map((el) => springerNature.extract(el));
     expect(adler!.csl).toMatchObject({
       type: 'article-journal',
@@ -148,7 +122,7 @@ describe('CSL from citation_reference metas', () => {
   });
 
   it('Nature: "et al." items are marked, particles stay in family names, text-only items get year and journal', () => {
-    const { doc } = fixture('nature/nature13376');
+    const { doc } = openFixturePage('nature/nature13376');
     const refs = springerNature.findItems(doc).map((el) => springerNature.extract(el));
     expect(refs[6]!.csl._etAl).toBe(true);
     expect(refs[0]!.csl._etAl).toBeUndefined();
@@ -164,7 +138,7 @@ describe('CSL from citation_reference metas', () => {
   });
 
   it('BMC: PubMed and PMC buttons, and a book without identifiers', () => {
-    const { doc } = fixture('bmc/genome-biology-deseq2');
+    const { doc } = openFixturePage('bmc/genome-biology-deseq2');
     const refs = springerNature.findItems(doc).map((el) => springerNature.extract(el));
     expect(refs[0]!.ids).toEqual({ doi: '10.1186/gb-2010-11-10-r106', pmid: '20979621', pmcid: 'PMC3218662' });
     expect(refs[5]!.ids).toEqual({});

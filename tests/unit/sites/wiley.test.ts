@@ -1,35 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issuedYear } from '../../../src/core/csl';
 import { WILEY_SOCIETY_HOSTS, wiley } from '../../../src/sites/wiley';
+import { closeFixtureWindows, openFixturePage, readExpected } from '../../support/fixture-page';
 
-interface Expected {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: string | null;
-}
-
-const DIR = join(import.meta.dirname, '../../fixtures/pages/wiley/gcb16386-abstract/');
+const FIXTURE = 'wiley/gcb16386-abstract';
 const URL_ = 'https://onlinelibrary.wiley.com/doi/10.1111/gcb.16386';
 const LINK_LABELS = /Google Scholar|Web of Science|\bCAS\b|\bPubMed\b/;
 
-const windows: Window[] = [];
-afterEach(async () => {
-  await Promise.all(windows.splice(0).map((w) => w.happyDOM.close()));
-});
+afterEach(closeFixtureWindows);
 
-function open(): Document {
-  const window = new Window({ url: URL_ });
-  windows.push(window);
-  window.document.write(readFileSync(join(DIR, 'index.html'), 'utf8'));
-  return window.document as unknown as Document;
-}
-const rows = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Expected[];
+const open = (): Document => openFixturePage(FIXTURE).doc;
+const rows = readExpected(FIXTURE);
 
 describe('wiley.matches', () => {
   it.each([
