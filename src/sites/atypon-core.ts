@@ -292,12 +292,46 @@ function parseVancouverStyle(text: string): Partial<CslItem> | undefined {
   return csl;
 }
 
+/** Annual Reviews house style: "Begley CG, Ellis LM. 2012. Title. <em>Nature</em> 483(7391):531–33". */
+function parseAnnualReviewsStyle(text: string, italic: string | undefined): Partial<CslItem> | undefined {
+  const m = new RegExp(String.raw`^(.+?)\.\s+(${YEAR})[a-z]?\.\s+(.+)$`, 'u').exec(text);
+  if (!m) return undefined;
+  const head = m[1]!.trim();
+  if (!head.split(/\s*,\s*/).every((p) => SURNAME_INITIALS.test(p) || ET_AL.test(p))) return undefined;
+  const csl: Partial<CslItem> = { type: 'article-journal' };
+  surnameFirstNames(head, csl);
+  setYear(csl, m[2]);
+  const rest = m[3]!;
+  const at = italic ? rest.lastIndexOf(italic) : -1;
+  let tail: string;
+  if (italic && at > 0) {
+    const title = cleanTitle(rest.slice(0, at));
+    if (title) csl.title = title;
+    csl['container-title'] = italic.replace(/\.$/, '');
+    tail = rest.slice(at + italic.length);
+  } else {
+    const end = /[.?!](?=\s|$)/.exec(rest);
+    const title = cleanTitle(end ? rest.slice(0, end.index + (end[0] === '.' ? 0 : 1)) : rest);
+    if (title) csl.title = title;
+    tail = end ? rest.slice(end.index + 1) : '';
+  }
+  const src = /^\s*,?\s*([\w-]+)(?:\s*\(([^)]+)\))?\s*:\s*([\w–-]+)/.exec(tail);
+  if (src) {
+    csl.volume = src[1]!;
+    if (src[2]) csl.issue = src[2];
+    const page = pagesOf(src[3]);
+    if (page) csl.page = page;
+  }
+  return csl;
+}
+
 /** CSL from the text of one reference, with the italic (journal) and bold (volume) runs as hints. */
 export function parseCoreCitation(text: string, italic?: string, bold?: string): Partial<CslItem> {
   const t = collapse(text)
     .replace(/\s*(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:\s*)10\.\d{4,9}\/\S+$/i, '')
     .trim();
-  const csl = parseApaStyle(t, italic) ?? parseScienceStyle(t, italic, bold) ?? parseVancouverStyle(t);
+  const csl =
+    parseApaStyle(t, italic) ?? parseScienceStyle(t, italic, bold) ?? parseAnnualReviewsStyle(t, italic) ?? parseVancouverStyle(t);
   if (csl) return csl;
   const out: Partial<CslItem> = { type: 'article-journal' };
   const year = new RegExp(String.raw`\b(${YEAR})[a-z]?\b(?!.*\b${YEAR}\b)`).exec(t)?.[1];

@@ -291,3 +291,31 @@ describe('Annual Reviews (Atypon core, reconstructed fixture)', () => {
     for (const r of refs) expect(r.text).not.toMatch(/Crossref|PubMed|Google Scholar|Web of Science|Go to Reference/);
   });
 });
+
+describe('parseCoreCitation: Annual Reviews house style', () => {
+  it('reads authors, year, title, journal, volume, issue and pages', () => {
+    expect(
+      parseCoreCitation(
+        'Begley CG, Ellis LM. 2012. Drug development: raise standards for preclinical cancer research. Nature 483(7391):531–33',
+        'Nature',
+      ),
+    ).toEqual({
+      type: 'article-journal',
+      author: [
+        { family: 'Begley', given: 'C.G.' },
+        { family: 'Ellis', given: 'L.M.' },
+      ],
+      issued: { 'date-parts': [[2012]] },
+      title: 'Drug development: raise standards for preclinical cancer research',
+      'container-title': 'Nature',
+      volume: '483',
+      issue: '7391',
+      page: '531-33',
+    });
+  });
+
+  it('keeps "et al." and an article number', () => {
+    const csl = parseCoreCitation('Ioannidis JPA, et al. 2005. Why most published research findings are false. PLOS Med. 2(8):e124', 'PLOS Med.');
+    expect(csl).toMatchObject({ _etAl: true, title: 'Why most published research findings are false', 'container-title': 'PLOS Med', page: 'e124' });
+  });
+});
