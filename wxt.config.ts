@@ -10,7 +10,33 @@ export default defineConfig({
     host_permissions: API_HOST_PERMISSIONS,
     action: { default_title: 'RefLens' },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'reflens@reflens.invalid', strict_min_version: '115.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'reflens@reflens.invalid',
+              // 140 (current ESR) is the first Firefox that reads data_collection_permissions.
+              strict_min_version: '140.0',
+              // AMO requires this declaration; reference text (titles, authors) is sent to the lookup services.
+              data_collection_permissions: { required: ['websiteContent'] },
+            },
+          },
+        }
       : {}),
   }),
+  zip: {
+    // The AMO sources zip is an allowlist: exactly what `npm ci && npx wxt build -b firefox` needs, plus the README.
+    excludeSources: ['**'],
+    includeSources: [
+      'package.json',
+      'package-lock.json',
+      'wxt.config.ts',
+      'tsconfig.json',
+      'README.md',
+      'LICENSE',
+      'entrypoints/**',
+      'src/**',
+      'public/**',
+      '!**/*.test.ts',
+    ],
+  },
 });

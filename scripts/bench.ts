@@ -10,6 +10,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
+import { measureBudget } from './lib/bench-budget';
 import {
   EXTENSION_DIR,
   REPO_ROOT,
@@ -139,6 +140,9 @@ async function main(): Promise<void> {
   // Content scripts are bundled per platform family; a page loads one, so the budget is the largest.
   const scriptsDir = join(EXTENSION_DIR, 'content-scripts');
   const contentScriptBytes = Math.max(...readdirSync(scriptsDir).map((f) => statSync(join(scriptsDir, f)).size));
+  // Part 2: the content script's performance budget on generated pages of 50, 200 and 1,000 references.
+  console.log('budget (scripts/lib/bench-budget.ts):');
+  const budget = await measureBudget({ sizes: [50, 200, 1000], latencyMs, log: (line) => console.log(line) });
   const summary = {
     references: count,
     latencyMs,
@@ -151,6 +155,9 @@ async function main(): Promise<void> {
     speedup: Number((median(naiveMs) / median(cold)).toFixed(2)),
     requests,
     contentScriptBytes,
+    mainThreadMsPer100Refs: budget.mainThreadMsPer100Refs,
+    longTasksOver50ms: budget.longTasksOver50ms,
+    heapGrowthMB: budget.heapGrowthMB,
   };
   console.log(`requests per service (cold): ${JSON.stringify(requests)}`);
   console.log(JSON.stringify(summary));

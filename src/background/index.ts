@@ -37,7 +37,8 @@ export function createBackground(): void {
   });
 
   // Other sites: the user asks for RefLens with the toolbar button (activeTab grants this one tab, this once).
-  browser.action.onClicked.addListener((tab) => {
+  // MV3 (Chrome) has `action`; Firefox's MV2 build has `browserAction`.
+  (browser.action ?? browser.browserAction).onClicked.addListener((tab) => {
     if (tab.id === undefined) return;
     browser.scripting
       .executeScript({ target: { tabId: tab.id }, files: ['/content-scripts/generic.js'] })

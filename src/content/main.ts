@@ -200,7 +200,9 @@ class PageController {
     try {
       const { results } = await send('resolve', { refs: batch.map((e) => e.input) });
       const byN = new Map(results.map((r) => [r.n, r]));
-      for (const e of batch) {
+      // Applied in slices like the annotation: 100 results at once would be one long task.
+      for (const [i, e] of batch.entries()) {
+        if (i > 0 && i % DOM_SLICE === 0) await yieldToMain();
         const r = byN.get(e.input.n);
         if (r) this.apply(e, r);
         else this.fail(e, 'No answer for this reference.');
@@ -220,7 +222,8 @@ class PageController {
     try {
       const { results } = await send('openAccess', { refs });
       const byN = new Map(entries.map((e) => [e.input.n, e]));
-      for (const { n, oa } of results) {
+      for (const [i, { n, oa }] of results.entries()) {
+        if (i > 0 && i % DOM_SLICE === 0) await yieldToMain();
         const e = byN.get(n);
         if (!e?.result) continue;
         e.result = { ...e.result, oa };

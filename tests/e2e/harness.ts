@@ -159,7 +159,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const requests: LoggedRequest[] = [];
 
   const handle = (scheme: 'http' | 'https') => async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    // A browser using this server as its proxy (Firefox) sends plain-http requests in absolute form.
+    const absolute = /^https?:\/\//i.test(req.url ?? '') ? new URL(req.url!) : undefined;
+    if (absolute) req.url = `${absolute.pathname}${absolute.search}`;
+    const host = (absolute?.hostname ?? (req.headers.host ?? '').replace(/:\d+$/, '')).toLowerCase();
     const path = req.url ?? '/';
     const entry: LoggedRequest = { scheme, method: req.method ?? 'GET', host, path, time: Date.now() };
     if (typeof req.headers.referer === 'string') entry.referer = req.headers.referer;
@@ -210,16 +213,25 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const sockets = new Set<net.Socket>();
 
   // One port for both schemes: a TLS connection starts with a handshake record (first byte 0x16).
-  const front = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
+  const dispatch = (socket: net.Socket): void => {
     socket.once('data', (first: Buffer) => {
       socket.pause();
       socket.unshift(first);
       (first[0] === 0x16 ? httpsServer : httpServer).emit('connection', socket);
       process.nextTick(() => socket.resume());
     });
+  };
+  // As a proxy: a CONNECT tunnel (to any host:port) carries the TLS of an https request; serve it here too.
+  httpServer.on('connect', (_req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    if (head.length > 0) socket.unshift(head);
+    dispatch(socket);
+  });
+  const front = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    dispatch(socket);
   });
   await new Promise<void>((ok, fail) => {
     front.once('error', fail);

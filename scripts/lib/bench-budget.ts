@@ -1,0 +1,179 @@
+/**
+ * Performance budget of the content script on generated Elsevier-health pages of 50, 200 and 1,000 references
+ * (tests/e2e/hostile-page.ts, no payloads) with the built extension and the fake services:
+ *  - content-script main-thread time: V8 CPU-profiler samples (CDP Profiler, 200 µs) whose stack holds a frame of
+ *    a chrome-extension:// script, from navigation to data-reflens-status=done; per 100 references;
+ *  - annotation wall time: performance.measure('reflens:start' -> 'reflens:annotated'), per 100 references;
+ *  - long tasks: a main-world PerformanceObserver('longtask') installed before the page's scripts; tasks over 50 ms
+ *    that start between the 'reflens:start' and 'reflens:done' marks (any task of the tab's main thread);
+ *  - heap growth: V8 heap used (CDP Runtime.getHeapUsage, after HeapProfiler.collectGarbage) of the tab once RefLens
+ *    is done and idle, minus the same for the identical page served on a host RefLens does not run on. Content
+ *    scripts run in an isolated world of the page's own V8 isolate, so the difference is what RefLens keeps.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import { EXTENSION_DIR, launchBrowser, mountFakeServices, startServer } from '../../tests/e2e/harness';
+import { plainPage, type GeneratedPage } from '../../tests/e2e/hostile-page';
+
+export interface SizeFigures {
+  refs: number;
+  doneMs: number;
+  annotateMs: number;
+  contentScriptCpuMs: number;
+  longTasksOver50ms: number;
+  longestTaskMs: number;
+}
+
+export interface BudgetFigures {
+  /** Content-script CPU time per 100 references on the largest page. */
+  mainThreadMsPer100Refs: number;
+  longTasksOver50ms: Record<string, number>;
+  heapGrowthMB: number;
+  bySize: SizeFigures[];
+}
+
+const LONG_TASK_OBSERVER = `(() => {
+  const tasks = (window.__reflensLongTasks = []);
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+})();`;
+
+const urlFor = (n: number) => `https://www.thelancet.com/journals/lancet/article/PIIS0140-6736(99)9${String(n).padStart(4, '0')}-0/fulltext`;
+const CONTROL_ORIGIN = 'https://reflens-bench-control.example';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { url: string };
+  children?: number[];
+}
+
+/** Sampled CPU time (ms) of stacks that include an extension script frame. */
+function extensionCpuMs(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): number {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const ours = new Map<number, boolean>();
+  const isOurs = (id: number): boolean => {
+    const known = ours.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id);
+    const p = parent.get(id);
+    const v = !!node && (node.callFrame.url.startsWith('chrome-extension://') || (p !== undefined && isOurs(p)));
+    ours.set(id, v);
+    return v;
+  };
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  let us = 0;
+  // timeDeltas[i + 1] is the time spent in sample i (until the next sample was taken).
+  for (let i = 0; i < samples.length; i++) if (isOurs(samples[i]!)) us += deltas[i + 1] ?? 0;
+  return us / 1000;
+}
+
+async function jsHeapAfterGc(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  return usedSize;
+}
+
+async function waitDone(page: Page, timeout: number): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.getAttribute('data-reflens-status') === 'done', null, { timeout, polling: 50 });
+}
+
+export async function measureBudget(opts: { sizes: number[]; latencyMs: number; log: (line: string) => void }): Promise<BudgetFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'reflens-bench-'));
+  const pages: GeneratedPage[] = opts.sizes.map((n) => plainPage(n, urlFor(n)));
+  const server = await startServer({ routes: [] });
+  for (const p of pages) {
+    const file = join(dir, `${p.refs.length}.html`);
+    writeFileSync(file, p.html);
+    server.addRoute({ url: p.url, file });
+    server.addRoute({ url: `${CONTROL_ORIGIN}${new URL(p.url).pathname}`, file });
+  }
+  const recordsFile = join(dir, 'records.json');
+  writeFileSync(recordsFile, JSON.stringify(pages.flatMap((p) => p.records)));
+  const fake = await mountFakeServices(server, recordsFile, { latencyMs: opts.latencyMs, rateLimits: true });
+  if (!fake.mounted) throw new Error(fake.note);
+  const browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
+  await browser.context.addInitScript({ content: LONG_TASK_OBSERVER });
+  const bySize: SizeFigures[] = [];
+  let heapGrowthMB = 0;
+  try {
+    for (const p of pages) {
+      const n = p.refs.length;
+      const page = await browser.context.newPage();
+      // Same site first, so the profiler starts in the renderer process that will show the article.
+      await page.goto(new URL('/', p.url).href).catch(() => undefined);
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+      const started = Date.now();
+      await page.goto(p.url, { waitUntil: 'domcontentloaded' });
+      await waitDone(page, 300_000);
+      const doneMs = Date.now() - started;
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: Parameters<typeof extensionCpuMs>[0] };
+      // No named helpers inside evaluate: tsx's keep-names transform would reference a __name the page lacks.
+      const timing = await page.evaluate(() => {
+        const start = performance.getEntriesByName('reflens:start', 'mark')[0]?.startTime ?? NaN;
+        const done = performance.getEntriesByName('reflens:done', 'mark')[0]?.startTime ?? NaN;
+        const annotate = performance.measure('reflens:annotate', 'reflens:start', 'reflens:annotated').duration;
+        const tasks = ((window as unknown as { __reflensLongTasks?: Array<{ start: number; duration: number }> }).__reflensLongTasks ?? [])
+          .filter((t) => t.start >= start && t.start <= done);
+        const annotated = performance.getEntriesByName('reflens:annotated', 'mark')[0]?.startTime ?? NaN;
+        const over = tasks.filter((t) => t.duration > 50);
+        return {
+          annotate,
+          over50: over.length,
+          longest: Math.max(0, ...tasks.map((t) => t.duration)),
+          // Where they fall: ms after 'reflens:start' and their length (annotation ends at annotatedAt).
+          where: { annotatedAt: Math.round(annotated - start), doneAt: Math.round(done - start), tasks: over.map((t) => [Math.round(t.start - start), Math.round(t.duration)]) },
+        };
+      });
+      const figures: SizeFigures = {
+        refs: n,
+        doneMs,
+        annotateMs: Math.round(timing.annotate),
+        contentScriptCpuMs: Math.round(extensionCpuMs(profile)),
+        longTasksOver50ms: timing.over50,
+        longestTaskMs: Math.round(timing.longest),
+      };
+      bySize.push(figures);
+      opts.log(`  ${n} refs: done ${doneMs} ms, annotate ${figures.annotateMs} ms, content-script CPU ${figures.contentScriptCpuMs} ms ` +
+        `(${((figures.contentScriptCpuMs / n) * 100).toFixed(1)} ms/100 refs), long tasks >50 ms: ${figures.longTasksOver50ms} (longest ${figures.longestTaskMs} ms)`);
+      if (timing.over50) opts.log(`    long tasks [start after reflens:start, ms]: ${JSON.stringify(timing.where)}`);
+
+      if (n === Math.max(...opts.sizes)) {
+        // Free-copy lookups go on after done; let them finish so the heap holds what an idle annotated page keeps.
+        await page.waitForTimeout(3000);
+        const withRefLens = await jsHeapAfterGc(cdp);
+        const control = await browser.context.newPage();
+        await control.goto(`${CONTROL_ORIGIN}${new URL(p.url).pathname}`);
+        const controlCdp = await control.context().newCDPSession(control);
+        const without = await jsHeapAfterGc(controlCdp);
+        heapGrowthMB = Number(((withRefLens - without) / 2 ** 20).toFixed(2));
+        opts.log(`  ${n} refs: JS heap after GC ${(withRefLens / 2 ** 20).toFixed(2)} MB with RefLens, ${(without / 2 ** 20).toFixed(2)} MB same page without`);
+        await control.close();
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await fake.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const largest = bySize.reduce((a, b) => (b.refs > a.refs ? b : a));
+  return {
+    mainThreadMsPer100Refs: Number(((largest.contentScriptCpuMs / largest.refs) * 100).toFixed(1)),
+    longTasksOver50ms: Object.fromEntries(bySize.map((s) => [String(s.refs), s.longTasksOver50ms])),
+    heapGrowthMB,
+    bySize,
+  };
+}
