@@ -5,19 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useExtensionBrowser } from './setup';
 import {
-  EXTENSION_DIR,
   PAGES_DIR,
-  REPO_ROOT,
   fixturePages,
-  launchBrowser,
-  mountFakeServices,
   readAnnotations,
-  startServer,
   waitForDone,
-  type LaunchedBrowser,
-  type TestServer,
 } from './harness';
 
 interface Expected {
@@ -44,21 +38,7 @@ const fixtures = fixturePages()
 /** The DOI a doi.org link points to. */
 const doiOf = (href: string) => decodeURIComponent(new URL(href).pathname.slice(1));
 
-let server: TestServer;
-let browser: LaunchedBrowser;
-let fake: Awaited<ReturnType<typeof mountFakeServices>>;
-
-beforeAll(async () => {
-  server = await startServer();
-  fake = await mountFakeServices(server, join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json'));
-  browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await fake?.close();
-  await server?.close();
-});
+const env = useExtensionBrowser();
 
 describe('publisher fixtures', () => {
   it('has fixtures to check', () => expect(fixtures.length).toBeGreaterThanOrEqual(10));
@@ -66,7 +46,7 @@ describe('publisher fixtures', () => {
   for (const f of fixtures) {
     it(`${f.file} at ${f.url}`, async () => {
       const expected = JSON.parse(readFileSync(f.expectedFile, 'utf8')) as Expected[];
-      const page = await browser.openPage(f.url);
+      const page = await env.browser.openPage(f.url);
       try {
         const reveal = REVEAL[platformOf(f.file)];
         if (reveal) {
@@ -84,7 +64,7 @@ describe('publisher fixtures', () => {
           expect(pageLinks('doi').map(doiOf), `page DOI of ${e.n}`).toEqual(e.doi ? [e.doi] : []);
           expect(pageLinks('pubmed'), `page PMID of ${e.n}`).toEqual(e.pmid ? [`https://pubmed.ncbi.nlm.nih.gov/${e.pmid}/`] : []);
         }
-        expect(browser.diagnostics(page)).toEqual({ pageErrors: [], consoleErrors: [] });
+        expect(env.browser.diagnostics(page)).toEqual({ pageErrors: [], consoleErrors: [] });
       } finally {
         await page.close();
       }

@@ -3,45 +3,23 @@
  * make RefLens rescan. Scans are counted through the `reflens:scan` performance marks the content script sets.
  * A change inside the list must still be seen (late items), so the observer is scoped, not gone.
  */
-import { join } from 'node:path';
+
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EXTENSION_DIR,
-  REPO_ROOT,
-  launchBrowser,
-  mountFakeServices,
-  startServer,
-  waitForDone,
-  type LaunchedBrowser,
-  type TestServer,
-} from './harness';
+import { describe, expect, it } from 'vitest';
+import { useExtensionBrowser } from './setup';
+import { waitForDone } from './harness';
 
 const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
 /** Longer than the content script's rescan debounce (250 ms). */
 const SETTLE_MS = 800;
 
-let server: TestServer;
-let browser: LaunchedBrowser;
-let fake: Awaited<ReturnType<typeof mountFakeServices>>;
-
-beforeAll(async () => {
-  server = await startServer();
-  fake = await mountFakeServices(server, join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json'));
-  browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await fake?.close();
-  await server?.close();
-});
+const env = useExtensionBrowser();
 
 const scans = (page: Page) => page.evaluate(() => performance.getEntriesByName('reflens:scan').length);
 
 describe('idle page', () => {
   it('200 changes outside the list cause no rescan; a change inside the list does', async () => {
-    const page = await browser.openPage(SEED_URL);
+    const page = await env.browser.openPage(SEED_URL);
     try {
       expect(await waitForDone(page)).toBe(51);
       await page.waitForTimeout(SETTLE_MS);
@@ -73,7 +51,7 @@ describe('idle page', () => {
       });
       await page.waitForTimeout(SETTLE_MS);
       expect(await scans(page)).toBe(before + 1);
-      expect(browser.diagnostics(page)).toEqual({ pageErrors: [], consoleErrors: [] });
+      expect(env.browser.diagnostics(page)).toEqual({ pageErrors: [], consoleErrors: [] });
     } finally {
       await page.close();
     }

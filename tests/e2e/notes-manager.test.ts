@@ -3,22 +3,17 @@
  * article page are listed, searched, edited (and the article tab follows), deleted with undo, exported as JSON and
  * imported back into a cleared storage; a bad file changes nothing.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useExtensionBrowser } from './setup';
 import {
-  EXTENSION_DIR,
   PAGES_DIR,
   REPO_ROOT,
-  launchBrowser,
-  mountFakeServices,
-  startServer,
   toolsSelector,
   waitForDone,
-  type LaunchedBrowser,
-  type TestServer,
 } from './harness';
 
 const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
@@ -48,9 +43,7 @@ type WorkerGlobal = {
   chrome: { storage: { local: { get(keys: null): Promise<Record<string, unknown>>; clear(): Promise<void> } } };
 };
 
-let server: TestServer;
-let browser: LaunchedBrowser;
-let fake: Awaited<ReturnType<typeof mountFakeServices>>;
+const env = useExtensionBrowser(RECORDS);
 let article: Page;
 let library: Page;
 const workDir = mkdtempSync(join(tmpdir(), 'reflens-notes-e2e-'));
@@ -61,26 +54,10 @@ const visibleKeys = (page: Page) =>
 const row = (page: Page, key: string) => page.locator(`li[data-note-key="${key}"]`);
 
 async function storedNotes(): Promise<Record<string, StoredNote>> {
-  const worker = await browser.liveServiceWorker();
+  const worker = await env.browser.liveServiceWorker();
   const all = await worker.evaluate(() => (globalThis as unknown as WorkerGlobal).chrome.storage.local.get(null));
   return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('note:'))) as Record<string, StoredNote>;
 }
-
-beforeAll(async () => {
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
-    throw new Error(`no built extension at ${EXTENSION_DIR}: run \`npm run test:e2e\`, which builds first`);
-  }
-  server = await startServer();
-  fake = await mountFakeServices(server, RECORDS);
-  if (!fake.mounted) throw new Error(fake.note);
-  browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await fake?.close();
-  await server?.close();
-});
 
 describe('notes library page', () => {
   const keyOf = (e: ExpectedRef) => `doi:${e.doi}`;
@@ -90,7 +67,7 @@ describe('notes library page', () => {
   ]);
 
   it('lists the notes typed on an article page, with their DOI links', async () => {
-    article = await browser.openPage(SEED_URL);
+    article = await env.browser.openPage(SEED_URL);
     await waitForDone(article);
     for (const e of [FIRST, SECOND]) {
       await article.locator(toolsSelector(e.n, 'button[data-reflens-action="note"]')).click();
@@ -98,7 +75,7 @@ describe('notes library page', () => {
       await article.waitForSelector(`[data-reflens-ref="${e.n}"][data-reflens-has-note]`, { timeout: 10_000 });
     }
 
-    library = await browser.openPage(`chrome-extension://${browser.extensionId}/notes.html`);
+    library = await env.browser.openPage(`chrome-extension://${env.browser.extensionId}/notes.html`);
     await library.waitForSelector('html[data-notes-ready]');
     expect((await visibleKeys(library)).sort()).toEqual([keyOf(FIRST), keyOf(SECOND)].sort());
     for (const e of [FIRST, SECOND]) {
@@ -168,7 +145,7 @@ describe('notes library page', () => {
     const exported = JSON.parse(readFileSync(file, 'utf8')) as { format: string; version: number; count: number; notes: StoredNote[] };
     expect(exported).toMatchObject({ format: 'reflens-notes', version: 2, count: 2 });
 
-    const worker = await browser.liveServiceWorker();
+    const worker = await env.browser.liveServiceWorker();
     await worker.evaluate(() => (globalThis as unknown as WorkerGlobal).chrome.storage.local.clear());
     await expect.poll(() => rows(library).count(), { timeout: 10_000 }).toBe(0);
     expect(await library.isVisible('#empty')).toBe(true);
@@ -194,8 +171,8 @@ describe('notes library page', () => {
   });
 
   it('is reachable from the options page and raises no page errors', async () => {
-    const options = await browser.openPage(`chrome-extension://${browser.extensionId}/options.html`);
+    const options = await env.browser.openPage(`chrome-extension://${env.browser.extensionId}/options.html`);
     expect(await options.getAttribute('#notes-link', 'href')).toBe('./notes.html');
-    for (const p of [article, library, options]) expect(browser.diagnostics(p), p.url()).toEqual({ pageErrors: [], consoleErrors: [] });
+    for (const p of [article, library, options]) expect(env.browser.diagnostics(p), p.url()).toEqual({ pageErrors: [], consoleErrors: [] });
   });
 });

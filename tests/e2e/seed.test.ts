@@ -3,24 +3,19 @@
  * served under its real https URL, with the scholarly services answered by the local fake services
  * (tests/fake-services) from the records in tests/fixtures/fake-records/seed.json.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useExtensionBrowser } from './setup';
 import {
   API_HOSTS,
-  EXTENSION_DIR,
   PAGES_DIR,
-  launchBrowser,
-  mountFakeServices,
   readAnnotations,
   REPO_ROOT,
-  startServer,
   toolsSelector,
   waitForDone,
   type Annotation,
-  type LaunchedBrowser,
-  type TestServer,
 } from './harness';
 
 const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
@@ -66,13 +61,11 @@ const APA: Record<number, string> = {
 
 const FINAL_STATES = ['resolved', 'unresolved', 'error'];
 
-let server: TestServer;
-let browser: LaunchedBrowser;
-let fake: Awaited<ReturnType<typeof mountFakeServices>>;
+const env = useExtensionBrowser(RECORDS);
 const pages: Page[] = [];
 
 async function open(url: string): Promise<Page> {
-  const page = await browser.openPage(url);
+  const page = await env.browser.openPage(url);
   pages.push(page);
   return page;
 }
@@ -91,22 +84,6 @@ interface StorageLocal {
   remove(keys: string | string[]): Promise<void>;
 }
 type WorkerGlobal = { chrome: { storage: { local: StorageLocal } } };
-
-beforeAll(async () => {
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
-    throw new Error(`no built extension at ${EXTENSION_DIR}: run \`npm run test:e2e\`, which builds first`);
-  }
-  server = await startServer();
-  fake = await mountFakeServices(server, RECORDS);
-  if (!fake.mounted) throw new Error(fake.note);
-  browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await fake?.close();
-  await server?.close();
-});
 
 describe('seed page: Clinical Breast Cancer (Elsevier health)', () => {
   let page: Page;
@@ -232,7 +209,7 @@ describe('seed page: Clinical Breast Cancer (Elsevier health)', () => {
   it('reports a full storage in the tools and keeps the typed text', async () => {
     const n = 13;
     const fillerKey = 'reflens-e2e-filler';
-    const worker = await browser.liveServiceWorker();
+    const worker = await env.browser.liveServiceWorker();
     const fill = await worker.evaluate(async (key) => {
       const area = (globalThis as unknown as WorkerGlobal).chrome.storage.local;
       const before = await area.getBytesInUse(null);
@@ -283,13 +260,13 @@ describe('seed page: Clinical Breast Cancer (Elsevier health)', () => {
   });
 
   it('sends no page address to the web services and raises no page errors', () => {
-    const leaks = server.requests.filter(
+    const leaks = env.server.requests.filter(
       (r) =>
         (API_HOSTS as readonly string[]).includes(r.host) &&
         /clinical-breast-cancer|S1526-8209|sciencedirect/i.test(`${r.path} ${r.body ?? ''} ${r.referer ?? ''}`),
     );
     expect(leaks).toEqual([]);
-    for (const p of pages) expect(browser.diagnostics(p), p.url()).toEqual({ pageErrors: [], consoleErrors: [] });
+    for (const p of pages) expect(env.browser.diagnostics(p), p.url()).toEqual({ pageErrors: [], consoleErrors: [] });
   });
 
   it('shows one summary above the list whose counts match the tools, and jumps to a flagged reference', async () => {
