@@ -20,27 +20,46 @@ button.reject { padding: 0 5px; color: #57606a; }
 textarea { box-sizing: border-box; width: 100%; max-width: 48em; min-height: 4.5em; padding: 4px 6px; font: inherit; color: inherit; background: #fffdf5; border: 1px solid #d4a72c; border-radius: 4px; resize: vertical; }
 `;
 
-let sheet: CSSStyleSheet | null | undefined;
+const sheets = new Map<string, CSSStyleSheet | null>();
 
-/** One constructed sheet shared by every tools root; falls back to a <style> where adoption is unavailable. */
-export function applyStyles(root: ShadowRoot): void {
+/** One constructed sheet per CSS text, shared by every root (null where construction is unavailable). */
+function sheetFor(css: string): CSSStyleSheet | null {
+  let sheet = sheets.get(css);
   if (sheet === undefined) {
     try {
       sheet = new CSSStyleSheet();
-      sheet.replaceSync(TOOLS_CSS);
+      sheet.replaceSync(css);
     } catch {
       sheet = null;
     }
+    sheets.set(css, sheet);
   }
-  if (sheet && 'adoptedStyleSheets' in root) {
+  return sheet;
+}
+
+/** The tools styles plus `extra` in a shadow root: adopted sheets, or <style> elements where adoption is refused. */
+export function applyStyles(root: ShadowRoot, ...extra: string[]): void {
+  const css = [TOOLS_CSS, ...extra];
+  const adopted = css.map(sheetFor);
+  if ('adoptedStyleSheets' in root && adopted.every((s): s is CSSStyleSheet => s !== null)) {
     try {
-      root.adoptedStyleSheets = [sheet];
+      root.adoptedStyleSheets = adopted;
       return;
     } catch {
-      // Firefox content scripts can refuse page-world sheet adoption; use an element instead.
+      // Firefox content scripts can refuse page-world sheet adoption; use elements instead.
     }
   }
-  const style = document.createElement('style');
-  style.textContent = TOOLS_CSS;
-  root.append(style);
+  for (const text of css) {
+    const style = document.createElement('style');
+    style.textContent = text;
+    root.append(style);
+  }
 }
+
+/** An element with attributes and text; text always goes in as textContent, never as HTML. */
+export const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+};

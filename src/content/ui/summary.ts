@@ -1,5 +1,5 @@
 import type { Flag, ReferenceResult } from '../../core/reference';
-import { applyStyles } from './styles';
+import { applyStyles, el } from './styles';
 
 /** What the summary needs of each reference the page controller tracks. */
 export interface SummarySource {
@@ -83,37 +83,6 @@ const SUMMARY_CSS = `
 .jumps a.flag[data-kind="correction"] { background: #fff8c5; border-color: #d4a72c; color: #6b4f00; }
 `;
 
-let summarySheet: CSSStyleSheet | null | undefined;
-
-function applySummaryStyles(root: ShadowRoot): void {
-  applyStyles(root);
-  if (summarySheet === undefined) {
-    try {
-      summarySheet = new CSSStyleSheet();
-      summarySheet.replaceSync(SUMMARY_CSS);
-    } catch {
-      summarySheet = null;
-    }
-  }
-  if (summarySheet && root.adoptedStyleSheets?.length) {
-    try {
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, summarySheet];
-      return;
-    } catch {
-      // Same Firefox restriction as the tools: fall back to an element.
-    }
-  }
-  const style = document.createElement('style');
-  style.textContent = SUMMARY_CSS;
-  root.append(style);
-}
-
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
 
 /** Containers in which a foreign element would break the list's markup or ARIA roles: the panel goes before them. */
 const LIST_TAGS = new Set(['ol', 'ul', 'dl']);
@@ -134,7 +103,7 @@ export class SummaryView {
   constructor(private readonly source: () => Iterable<SummarySource>) {
     this.host = document.createElement('reflens-summary');
     const root = this.host.attachShadow({ mode: 'open' });
-    applySummaryStyles(root);
+    applyStyles(root, SUMMARY_CSS);
     const panel = el('div', { class: 'panel', role: 'group', 'aria-label': 'RefLens summary of the reference list' });
     const bar = el('div', { class: 'bar' });
     bar.append(el('span', { class: 'brand', 'aria-hidden': 'true' }, 'RefLens'));

@@ -1,7 +1,7 @@
 import { doiUrl, pmcUrl, pubmedUrl } from '../../core/identifiers';
 import type { Flag, IdKind, LinkedId, OpenAccessCopy, ReferenceResult } from '../../core/reference';
 import { safeHttpUrl } from '../../core/url';
-import { applyStyles } from './styles';
+import { applyStyles, el } from './styles';
 
 export interface ToolsCallbacks {
   /** Resolves when the citation is on the clipboard; rejects with a user-facing message. */
@@ -19,13 +19,6 @@ const FLAG_LABEL: Record<Flag['kind'], string> = {
   'expression-of-concern': 'Expression of concern',
 };
 const SAVE_DELAY_MS = 700;
-
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
 
 /**
  * The `<reflens-tools>` element of one reference: links, copy and note buttons, flags and a status line,
