@@ -13,16 +13,15 @@ import type { Page } from 'playwright-core';
 import { measureBudget } from './lib/bench-budget';
 import {
   EXTENSION_DIR,
-  REPO_ROOT,
   launchBrowser,
   mountFakeServices,
   readAnnotations,
   startServer,
   type TestServer,
+  SEED_RECORDS,
+  SEED_URL,
 } from '../tests/e2e/harness';
 
-const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
-const RECORDS = join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json');
 const SERVICE_OF: Record<string, string> = {
   'api.crossref.org': 'crossref',
   'eutils.ncbi.nlm.nih.gov': 'eutils',
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
   let count = 0;
   for (let run = 0; run < runs; run++) {
     const server = await startServer();
-    const fake = await mountFakeServices(server, RECORDS, { latencyMs, rateLimits: true });
+    const fake = await mountFakeServices(server, SEED_RECORDS, { latencyMs, rateLimits: true });
     if (!fake.mounted) throw new Error(fake.note);
     const browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
     try {

@@ -16,10 +16,10 @@ import {
   startServer,
   waitForDone,
   type Annotation,
+  SEED_RECORDS,
+  SEED_URL,
 } from '../tests/e2e/harness';
 
-const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
-const RECORDS = join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json');
 const OUT_DIR = join(REPO_ROOT, 'demo-output');
 const CLOSE_UP_REFERENCES = 8;
 
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     throw new Error(`no built extension at ${EXTENSION_DIR}; run \`npm run demo\` (it builds first)`);
   }
   const server = await startServer();
-  const fake = await mountFakeServices(server, RECORDS);
+  const fake = await mountFakeServices(server, SEED_RECORDS);
   console.log(fake.note);
   const browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port, headed: Boolean(process.env.DISPLAY) });
   try {

@@ -19,11 +19,11 @@ import {
   type Annotation,
   type LaunchedBrowser,
   type TestServer,
+  SEED_RECORDS,
+  SEED_URL,
 } from './harness';
 
-const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
 const SEED_COUNT = 51;
-const RECORDS = join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json');
 /** Dellinger 1939: deliberately absent from the fake records. */
 const ABSENT = 45;
 const FINAL_STATES = ['resolved', 'unresolved', 'error'];
@@ -48,7 +48,7 @@ let fake: Awaited<ReturnType<typeof mountFakeServices>> | undefined;
 
 /** A fresh browser profile with the fake services mounted under the given faults. */
 async function scenario(faults: Record<string, unknown>): Promise<void> {
-  fake = await mountFakeServices(server, RECORDS, { faults });
+  fake = await mountFakeServices(server, SEED_RECORDS, { faults });
   if (!fake.mounted) throw new Error(fake.note);
   browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
 }

@@ -8,13 +8,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_HOSTS, PAGES_DIR, REPO_ROOT, mountFakeServices, startServer, type TestServer } from './harness';
+import {
+  API_HOSTS,
+  PAGES_DIR,
+  REPO_ROOT,
+  mountFakeServices,
+  startServer,
+  type TestServer,
+  SEED_RECORDS,
+  SEED_URL,
+} from './harness';
 import { firefoxPath, launchFirefox, type LaunchedFirefox } from './firefox';
 
 const FIREFOX_EXTENSION_DIR = join(REPO_ROOT, '.output/firefox-mv2');
-const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
 const SEED_COUNT = 51;
-const RECORDS = join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json');
 
 interface ExpectedRef {
   n: number;
@@ -94,7 +101,7 @@ describe.skipIf(SKIP_FIREFOX)('Firefox ESR: seed page with the extension install
     if (!FIREFOX) throw new Error('CI is set but no Firefox was found at /usr/bin/firefox-esr (or FIREFOX_PATH)');
     ensureFirefoxBuild();
     server = await startServer();
-    fake = await mountFakeServices(server, RECORDS);
+    fake = await mountFakeServices(server, SEED_RECORDS);
     if (!fake.mounted) throw new Error(fake.note);
     firefox = await launchFirefox({ binary: FIREFOX, extensionPath: FIREFOX_EXTENSION_DIR, proxyPort: server.port });
   });

@@ -18,6 +18,9 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 export const PAGES_DIR = join(REPO_ROOT, 'tests/fixtures/pages');
 export const PAGES_MANIFEST = join(PAGES_DIR, 'manifest.json');
 export const EXTENSION_DIR = join(REPO_ROOT, '.output/chrome-mv3');
+/** The seed article page and the fake-service records of the works it cites. */
+export const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
+export const SEED_RECORDS = join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json');
 
 /** Hosts of the web services the background talks to; requests to them go to the mounted API handler. */
 export const API_HOSTS = [

@@ -7,9 +7,11 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useExtensionBrowser } from './setup';
-import { waitForDone } from './harness';
+import {
+  waitForDone,
+  SEED_URL,
+} from './harness';
 
-const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
 /** Longer than the content script's rescan debounce (250 ms). */
 const SETTLE_MS = 800;
 

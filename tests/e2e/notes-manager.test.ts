@@ -11,13 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { useExtensionBrowser } from './setup';
 import {
   PAGES_DIR,
-  REPO_ROOT,
   toolsSelector,
   waitForDone,
+  SEED_RECORDS,
+  SEED_URL,
 } from './harness';
 
-const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
-const RECORDS = join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json');
 
 interface ExpectedRef {
   n: number;
@@ -43,7 +42,7 @@ type WorkerGlobal = {
   chrome: { storage: { local: { get(keys: null): Promise<Record<string, unknown>>; clear(): Promise<void> } } };
 };
 
-const env = useExtensionBrowser(RECORDS);
+const env = useExtensionBrowser(SEED_RECORDS);
 let article: Page;
 let library: Page;
 const workDir = mkdtempSync(join(tmpdir(), 'reflens-notes-e2e-'));

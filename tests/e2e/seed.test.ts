@@ -16,9 +16,10 @@ import {
   toolsSelector,
   waitForDone,
   type Annotation,
+  SEED_RECORDS,
+  SEED_URL,
 } from './harness';
 
-const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
 const SD_FULLTEXT_URL = 'https://www.sciencedirect.com/science/article/pii/S1526820921001543';
 const SEED_COUNT = 51;
 const SHARED_DOI = '10.1007/s10549-019-05427-1';
@@ -44,7 +45,6 @@ interface Truth {
   pmcid: string | null;
   flag?: 'retracted' | 'correction';
 }
-const RECORDS = join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json');
 const truth = JSON.parse(readFileSync(join(REPO_ROOT, 'tests/fixtures/fake-records/seed-truth.json'), 'utf8')) as Truth[];
 /** Dellinger 1939: deliberately absent from the fake records. */
 const ABSENT = 45;
@@ -61,7 +61,7 @@ const APA: Record<number, string> = {
 
 const FINAL_STATES = ['resolved', 'unresolved', 'error'];
 
-const env = useExtensionBrowser(RECORDS);
+const env = useExtensionBrowser(SEED_RECORDS);
 const pages: Page[] = [];
 
 async function open(url: string): Promise<Page> {

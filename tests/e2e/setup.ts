@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import {
   EXTENSION_DIR,
-  REPO_ROOT,
+  SEED_RECORDS,
   launchBrowser,
   mountFakeServices,
   startServer,
@@ -15,8 +15,6 @@ import {
   type MountedFakeServices,
   type TestServer,
 } from './harness';
-
-export const SEED_RECORDS = join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json');
 
 export interface ExtensionEnv {
   server: TestServer;

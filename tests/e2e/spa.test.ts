@@ -3,18 +3,17 @@
  * without a page load. RefLens must notice the navigation, annotate the new reference list once, and keep no
  * annotation of the old one; going back (popstate) must annotate the re-rendered first list again.
  */
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EXTENSION_DIR,
-  REPO_ROOT,
   launchBrowser,
   mountFakeServices,
   readAnnotations,
   startServer,
   type LaunchedBrowser,
   type TestServer,
+  SEED_RECORDS,
 } from './harness';
 
 const FIRST = 'https://europepmc.org/article/MED/40356016';
@@ -37,7 +36,7 @@ beforeAll(async () => {
   server = await startServer();
   server.addRoute({ url: FIRST, file: PAGE });
   server.addRoute({ url: SECOND, file: PAGE });
-  fake = await mountFakeServices(server, join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json'));
+  fake = await mountFakeServices(server, SEED_RECORDS);
   browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
 });
 
