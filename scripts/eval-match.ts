@@ -75,7 +75,8 @@ const pct = (x: number | null): string => (x === null ? '   n/a' : (100 * x).toF
 function line(label: string, m: Metrics): string {
   const flr = m.falseLinkRate === null ? ''
     : `  falseLinks ${pct(m.falseLinkRate)}% (${m.falseLinks}/${m.withGold}; ${m.falseLinksToDuplicates} to duplicates)`;
-  return `${label.padEnd(40)} n=${String(m.n).padStart(6)}  P ${pct(m.precision)}  R ${pct(m.recall)}  F1 ${pct(m.f1)}${flr}`;
+  const adj = m.wrongWhereGoldDisagrees > 0 ? `  (P ${pct(m.precisionGoldAdjudicated)} without ${m.wrongWhereGoldDisagrees} gold-disagrees)` : '';
+  return `${label.padEnd(40)} n=${String(m.n).padStart(6)}  P ${pct(m.precision)}  R ${pct(m.recall)}  F1 ${pct(m.f1)}${flr}${adj}`;
 }
 
 function main(): void {
@@ -145,7 +146,8 @@ function main(): void {
     bySource: Object.fromEntries(
       [...bySource].map(([s, list]) => {
         const m = score(list, args.threshold, lto);
-        return [s, { precision: round(m.precision), recall: round(m.recall), f1: round(m.f1),
+        return [s, { precision: round(m.precision), precisionGoldAdjudicated: round(m.precisionGoldAdjudicated),
+          recall: round(m.recall), f1: round(m.f1),
           falseLinkRate: m.falseLinkRate === null ? null : round(m.falseLinkRate), n: m.n }];
       }),
     ),

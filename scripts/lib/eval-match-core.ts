@@ -73,6 +73,11 @@ export interface CaseOutcome {
   ltoSimilarity: number;
   /** The leave-target-out link points to a record whose title, year, volume, issue and first page equal the gold's. */
   ltoDuplicate: boolean;
+  /**
+   * The gold record prints a volume and first page, and the string shows neither: the gold DOI names another work
+   * (NLM gold DOIs are sometimes stale; docs/matching.md §5).
+   */
+  goldDisagrees: boolean;
   /** The string itself carries a DOI (trivially resolved; stripped before searching). */
   doiInString: boolean;
   doiInStringCorrect: boolean;
@@ -105,11 +110,14 @@ export function runCases(cases: readonly MatchCase[], index: SimSearchIndex, opt
       ltoPredicted: null,
       ltoSimilarity: 0,
       ltoDuplicate: false,
+      goldDisagrees: false,
       doiInString: inString.length > 0,
       doiInStringCorrect: inString.some((d) => gold.includes(d)),
     };
     if (ref.trim() === '') return outcome;
     const query = searchQueryText(ref);
+    const goldRecord = gold.length > 0 ? index.get(gold[0]!) : undefined;
+    if (goldRecord) outcome.goldDisagrees = disagrees(goldRecord, ref);
     const goldSet = new Set(gold);
     // One search serves both runs: the top rows+|gold| hits, gold dropped for leave-target-out.
     const hits = index.search(query, rows + (opts.leaveTargetOut ? goldSet.size : 0));
@@ -124,12 +132,20 @@ export function runCases(cases: readonly MatchCase[], index: SimSearchIndex, opt
       if (l.doi !== null) {
         outcome.ltoPredicted = l.doi;
         outcome.ltoSimilarity = l.similarity;
-        const goldRecord = index.get(gold[0]!);
         outcome.ltoDuplicate = goldRecord !== undefined && metadataKey(goldRecord) === metadataKey(l.candidate);
       }
     }
     return outcome;
   });
+}
+
+/** Whether the record's volume and first page are both missing from the string's numbers. */
+function disagrees(c: Candidate, ref: string): boolean {
+  const volume = c.volume?.match(/\d+/)?.[0];
+  const page = c.page?.match(/\d+/)?.[0];
+  if (volume === undefined || page === undefined) return false;
+  const numbers = new Set((ref.match(/\d+/g) ?? []).map((n) => n.replace(/^0+(?=\d)/, '')));
+  return !numbers.has(volume.replace(/^0+(?=\d)/, '')) && !numbers.has(page.replace(/^0+(?=\d)/, ''));
 }
 
 /** Title, year, volume, issue and first page, normalised: records equal on these cannot be told apart by a string. */
@@ -156,6 +172,10 @@ export interface Metrics {
   falseLinks: number | null;
   /** False links whose record duplicates the gold record's metadata (indistinguishable by construction). */
   falseLinksToDuplicates: number | null;
+  /** Wrong links on cases whose gold record disagrees with the string (see CaseOutcome.goldDisagrees). */
+  wrongWhereGoldDisagrees: number;
+  /** Precision not counting those as wrong: an upper bound, as `precision` is a lower one. */
+  precisionGoldAdjudicated: number;
 }
 
 export function score(outcomes: readonly CaseOutcome[], threshold: number, leaveTargetOut: boolean): Metrics {
@@ -164,11 +184,13 @@ export function score(outcomes: readonly CaseOutcome[], threshold: number, leave
   let correct = 0;
   let falseLinks = 0;
   let duplicates = 0;
+  let goldDisagrees = 0;
   for (const o of outcomes) {
     if (o.gold.length > 0) withGold++;
     if (o.predicted !== null && o.similarity >= threshold) {
       links++;
       if (o.gold.includes(o.predicted)) correct++;
+      else if (o.goldDisagrees) goldDisagrees++;
     }
     if (o.gold.length > 0 && o.ltoPredicted !== null && o.ltoSimilarity >= threshold) {
       falseLinks++;
@@ -189,6 +211,8 @@ export function score(outcomes: readonly CaseOutcome[], threshold: number, leave
     falseLinkRate: leaveTargetOut ? (withGold === 0 ? 0 : falseLinks / withGold) : null,
     falseLinks: leaveTargetOut ? falseLinks : null,
     falseLinksToDuplicates: leaveTargetOut ? duplicates : null,
+    wrongWhereGoldDisagrees: goldDisagrees,
+    precisionGoldAdjudicated: links === 0 ? 1 : (correct + goldDisagrees) / links,
   };
 }
 

@@ -170,10 +170,32 @@ describe('validation features', () => {
     expect(d.similarity).toBe(0);
   });
 
-  it('requires article-specific evidence: author, year and volume only name a volume', () => {
-    const d = explainValidation(prepareReference('Mantovani, A. Nature 2008, 454.'), TARGET);
+  it('requires article-specific evidence: one author in a journal year names nothing in particular', () => {
+    const d = explainValidation(prepareReference('Mantovani, A. Nature 2008.'), TARGET);
     expect(d.support).toBeGreaterThanOrEqual(3);
     expect(d.rejected).toBe('not-specific');
+  });
+
+  it('takes several of the record\'s authors, or one author and the volume, in the journal and year as specific', () => {
+    // A record without volume or pages, as conference papers often are.
+    const paper = work({ DOI: '10.1/conf', volume: undefined, issue: undefined, page: undefined });
+    const twoAuthors = explainValidation(prepareReference('(1) Mantovani, A.; Sica, A. Nature 2008.'), paper);
+    expect(twoAuthors.rejected).toBeUndefined();
+    expect(twoAuthors.similarity).toBeGreaterThan(0.8);
+    expect(explainValidation(prepareReference('(1) Mantovani, A. Nature 2008, 454.'), TARGET).rejected).toBeUndefined();
+    // Without the journal the same names are not enough.
+    expect(explainValidation(prepareReference('(1) Mantovani, A.; Sica, A. 2008.'), paper).similarity).toBe(0);
+  });
+
+  it('credits a number with one OCR-garbled character ("2n08" for 2008) instead of counting it against', () => {
+    const clean = explainValidation(prepareReference('1 A. Mantovani and A. Sica, Nature 454, 436 (2008).'), TARGET);
+    const garbled = explainValidation(prepareReference('1 A. Mantovani and A. Sica, Nature 454, 436 (2n08).'), TARGET);
+    expect(garbled.unmatchedNumbers).toEqual([]);
+    expect(garbled.features.year_0).toEqual([1, 0.5]);
+    expect(garbled.similarity).toBeLessThan(clean.similarity);
+    expect(garbled.similarity).toBeGreaterThan(0.8);
+    // A real page label with a letter ("34b") is not taken for a misread year.
+    expect(explainValidation(prepareReference('1 A. Mantovani, Nature 454, 43b (2008).'), TARGET).features.year_0).toEqual([1, 1]);
   });
 
   it('penalises unexplained numbers', () => {

@@ -55,6 +55,13 @@ export interface ValidationTuning {
   specificTitleLength: number;
   /** Abstain when another DOI validates within this margin of the best (records the string cannot tell apart). */
   ambiguityMargin: number;
+  /**
+   * With no title or page to go on, this many of the record's author names in the string, plus its journal and
+   * year, single a work out (0 = never).
+   */
+  specificAuthorCount: number;
+  /** Credit for a printed number with one OCR-garbled character ("2n06" for 2006); 0 = off. */
+  garbledNumberCredit: number;
 }
 
 export interface MatchOptions extends SelectOptions, ValidateOptions {

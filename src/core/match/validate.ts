@@ -7,8 +7,10 @@
  *  - conflicts (the string prints another year / first page, or another first author) cost extra;
  *  - absence is not evidence: no penalty for an issue, last page or title number the string does not print,
  *    nor for the printed year when the record has none;
- *  - the supports must include something article-specific (a non-generic title, or a first page other than a bare
- *    "1"), the journal title counts as a support, and a volume equal to the single printed year counts once.
+ *  - the supports must include something article-specific (a non-generic title, a first page other than a bare
+ *    "1", or, for title-less styles, two of the record's authors or one and the volume in the journal's year), the
+ *    journal title counts as a support, and a volume equal to the single printed year counts once;
+ *  - a number with one OCR-misread character ("2n06") gets half credit instead of counting against.
  */
 import {
   candidateAuthorFamilies,
@@ -34,6 +36,8 @@ export const DEFAULT_TUNING: ValidationTuning = {
   authorConflictWeight: 2,
   specificTitleLength: 15,
   ambiguityMargin: 0.01,
+  specificAuthorCount: 2,
+  garbledNumberCredit: 0.5,
 };
 
 /** Minimum number of agreeing fields for a non-zero similarity (SBMV). */
@@ -57,6 +61,13 @@ export interface PreparedReference {
   volumeIssue: Map<string, string>;
   /** Content words of the string (see contentWords). */
   words: string[];
+  /** Tokens of digits with one letter in place of a digit ("2n06", "201A"), as OCR noise leaves them. */
+  garbled: string[];
+}
+
+/** A token of 2-5 characters, one of them a letter among digits: where OCR misread a digit ("2n06", "201A"). */
+function isGarbledNumber(token: string): boolean {
+  return token.length >= 2 && token.length <= 5 && /\d/.test(token) && token.replace(/\d/g, '').length === 1;
 }
 
 export function prepareReference(refString: string): PreparedReference {
@@ -73,7 +84,43 @@ export function prepareReference(refString: string): PreparedReference {
     rangeEnds,
     volumeIssue,
     words: contentWords(text),
+    garbled: (text.match(/[\p{L}\p{N}]+/gu) ?? []).filter(isGarbledNumber),
   };
+}
+
+/** Whether `token` reads as `target` with its one letter in place of a digit. */
+function garbledMatches(token: string, target: string): boolean {
+  if (token.length !== target.length) return false;
+  for (let i = 0; i < token.length; i++) {
+    if (token[i] !== target[i] && /\d/.test(token[i]!)) return false;
+  }
+  return true;
+}
+
+/**
+ * Gives partial credit to candidate numbers the string prints garbled ("2n06" for 2006): the token's digit runs
+ * leave the pool of unexplained numbers and the field counts as found.
+ */
+function creditGarbledNumbers(
+  sim: GenJaccard,
+  garbled: readonly string[],
+  fields: readonly [key: string, value: string | undefined][],
+  pool: string[],
+  credit: number,
+): void {
+  for (const token of garbled) {
+    const runs = numbersIn(token).map(canonicalNumber);
+    if (!runs.every((r) => pool.includes(r))) continue;
+    const hit = fields.find(([key, value]) => value !== undefined && (sim.stringWeight(key) ?? 0) === 0 && garbledMatches(token, value));
+    if (!hit) continue;
+    runs.forEach((r) => removeOne(pool, r));
+    sim.set(hit[0], 1, credit);
+  }
+}
+
+/** Whether the normalised string contains the name as whole words. */
+function hasName(norm: string, name: string): boolean {
+  return name.length >= 2 && ` ${norm} `.includes(` ${name} `);
 }
 
 export interface ValidationDetail {
@@ -179,6 +226,15 @@ export function explainValidation(
   scoreNumbers(sim, 'title', title, pool, true);
   scoreNumbers(sim, 'ctitle', container, pool, true);
 
+  if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0) {
+    creditGarbledNumbers(sim, ref.garbled, [
+      ['volume_0', volume === undefined ? undefined : numbersIn(volume)[0]],
+      ['year_0', year],
+      ['page_0', pageNumbers[0]],
+      ['issue_0', issue === undefined ? undefined : numbersIn(issue)[0]],
+    ], pool, tuning.garbledNumberCredit);
+  }
+
   // Records without an issue: the printed "vol(issue)" issue is not evidence against them.
   if (issue === undefined && volume !== undefined) {
     const printedIssue = ref.volumeIssue.get(canonicalNumber(numbersIn(volume)[0] ?? ''));
@@ -230,7 +286,16 @@ export function explainValidation(
   // Page 1 starts countless e-only articles; only with its last page does it single one out.
   const pageIsSpecific =
     firstPageMatched && (canonicalNumber(pageNumbers[0] ?? '') !== '1' || lastPageMatched);
-  const specific = (titleSupport && titleIsSpecific) || pageIsSpecific;
+  // No title or page printed (ACS, AIP, conference papers): several of the record's authors in the journal's
+  // volume of that year still single a work out.
+  const authorsSpecific =
+    tuning.specificAuthorCount > 0 &&
+    containerSupport &&
+    (sim.stringWeight('year_0') ?? 0) > 0 &&
+    new Set(candidateAuthorFamilies(cand).map(normalizeText).filter((f) => hasName(ref.norm, f))).size +
+      ((sim.stringWeight('volume_0') ?? 0) > 0 && !volumeIsYear ? 1 : 0) >=
+      tuning.specificAuthorCount;
+  const specific = (titleSupport && titleIsSpecific) || pageIsSpecific || authorsSpecific;
 
   // The string prints a different year / first page than the record: evidence against, not just absence.
   if (year !== undefined && sim.stringWeight('year_0') === 0 && pool.some(isYearLike)) {
