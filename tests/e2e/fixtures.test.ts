@@ -22,7 +22,7 @@ interface Expected {
 
 /**
  * Lists that arrive late, behind the click a reader makes: RefLens must pick them up when they appear.
- * The generic detector runs only after a toolbar click, which a test cannot make; tests/unit/sites/generic.test.ts covers it.
+ * The generic detector runs only after a toolbar click: tests/e2e/generic.test.ts clicks it.
  */
 const REVEAL: Record<string, string> = {
   pubmed: 'button.show-all',

@@ -280,6 +280,8 @@ export interface LaunchedBrowser {
   serviceWorkerErrors: string[];
   extensionId: string;
   openPage(url: string): Promise<Page>;
+  /** Clicks RefLens's toolbar button for this page, through the DevTools protocol (grants activeTab as a click does). */
+  clickToolbarButton(page: Page): Promise<void>;
   diagnostics(page: Page): PageDiagnostics;
   close(): Promise<void>;
 }
@@ -312,6 +314,8 @@ export async function launchBrowser(options: LaunchOptions): Promise<LaunchedBro
     '--disable-component-update',
     '--disable-sync',
     '--no-first-run',
+    // Lets the DevTools pipe "click" the toolbar button (Extensions.triggerAction), as a reader would.
+    '--enable-unsafe-extension-debugging',
   ];
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
@@ -382,6 +386,22 @@ export async function launchBrowser(options: LaunchOptions): Promise<LaunchedBro
       watch(page);
       await page.goto(url, { waitUntil: 'load' });
       return page;
+    },
+    clickToolbarButton: async (page) => {
+      const browser = context.browser();
+      if (!browser) throw new Error('no browser-level DevTools session for this context');
+      const cdp = await browser.newBrowserCDPSession();
+      try {
+        // Tab targets are hidden unless asked for; the action needs one, not the page target inside it.
+        const { targetInfos } = (await cdp.send('Target.getTargets', { filter: [{ type: 'tab', exclude: false }] } as never)) as {
+          targetInfos: { targetId: string; type: string; url: string }[];
+        };
+        const tab = targetInfos.find((t) => t.type === 'tab' && t.url === page.url());
+        if (!tab) throw new Error(`no tab target for ${page.url()}`);
+        await cdp.send('Extensions.triggerAction' as never, { id: extensionId, targetId: tab.targetId } as never);
+      } finally {
+        await cdp.detach();
+      }
     },
     diagnostics: (page) => diag.get(page) ?? { pageErrors: [], consoleErrors: [] },
     close: async () => {
