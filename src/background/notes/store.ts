@@ -119,7 +119,7 @@ export class NoteStore {
         ...existing,
         text,
         tags: change.tags ? normalizeTags(change.tags) : existing.tags,
-        updated: Date.now(),
+        updated: Math.max(Date.now(), existing.updated + 1),
       };
       try {
         if (isEmptyNote(note)) {
