@@ -14,19 +14,25 @@ export interface MergeResult {
 export const conflictMarker = (where: string): string => `\u2500\u2500 Also written ${where} \u2500\u2500`;
 
 interface Region {
+  /** Character offsets in base. */
   start: number;
   end: number;
   replacement: string;
 }
 
-/** The one contiguous part of `base` that `edited` changed (common prefix and suffix trimmed). */
-function changedRegion(base: string, edited: string): Region {
+/** Words and the white space between them: merging works on whole words, so two edits never splice one word. */
+const tokens = (s: string): string[] => s.match(/\s+|\S+/g) ?? [];
+
+/** The one contiguous run of words of `base` that `edited` changed (common leading and trailing words trimmed). */
+function changedRegion(base: string[], edited: string[]): Region {
   let p = 0;
   const max = Math.min(base.length, edited.length);
   while (p < max && base[p] === edited[p]) p++;
   let s = 0;
   while (s < max - p && base[base.length - 1 - s] === edited[edited.length - 1 - s]) s++;
-  return { start: p, end: base.length - s, replacement: edited.slice(p, edited.length - s) };
+  const chars = (list: string[], from: number, to: number) => list.slice(from, to).join('').length;
+  const start = chars(base, 0, p);
+  return { start, end: start + chars(base, p, base.length - s), replacement: edited.slice(p, edited.length - s).join('') };
 }
 
 /**
@@ -36,8 +42,9 @@ function changedRegion(base: string, edited: string): Region {
 export function mergeTexts(base: string, ours: string, theirs: string, where: string): MergeResult {
   if (ours === theirs || ours === base) return { text: theirs, how: 'same' };
   if (theirs === base) return { text: ours, how: 'same' };
-  const a = changedRegion(base, theirs);
-  const b = changedRegion(base, ours);
+  const baseTokens = tokens(base);
+  const a = changedRegion(baseTokens, tokens(theirs));
+  const b = changedRegion(baseTokens, tokens(ours));
   const [first, second] = a.start <= b.start ? [a, b] : [b, a];
   // Edits apart from each other are both applied; so are two insertions at one point (theirs first, on its own
   // line). Edits that touch or overlap are not guessed at.

@@ -199,3 +199,16 @@ describe('NoteSaver (the page side of a save)', () => {
     expect(saver.lastSaved).toBe('stored');
   });
 });
+
+describe('mergeTexts works on whole words', () => {
+  it('never splices two edits of one word into a new word', () => {
+    const r = mergeTexts('The drug works.', 'The drug fails.', 'The drug works well in the subgroup.', WHERE);
+    expect(r.how).toBe('both-kept');
+    expect(r.text).toContain('The drug works well in the subgroup.');
+    expect(r.text).toContain('The drug fails.');
+  });
+
+  it('merges edits of neighbouring words', () => {
+    expect(mergeTexts('alpha beta gamma', 'alpha beta GAMMA', 'ALPHA beta gamma', WHERE)).toEqual({ text: 'ALPHA beta GAMMA', how: 'clean' });
+  });
+});

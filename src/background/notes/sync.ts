@@ -117,16 +117,19 @@ export class NoteSync implements NoteWriteListener {
 
   /** storage.onChanged for the sync area: another browser (or this one) changed synced notes. */
   async remoteChanged(changes: Record<string, { oldValue?: unknown; newValue?: unknown }>): Promise<void> {
-    const keys = Object.keys(changes).filter((k) => k.startsWith(NOTE_PREFIX));
-    if (keys.length === 0) return;
+    // Every item counts against the quota, notes or not.
     if (this.usage) {
-      for (const k of keys) {
-        const v = changes[k]!.newValue;
-        if (v === undefined) this.usage.delete(k);
-        else this.usage.set(k, itemBytes(k, v));
+      for (const [k, { newValue }] of Object.entries(changes)) {
+        if (newValue === undefined) this.usage.delete(k);
+        else this.usage.set(k, itemBytes(k, newValue));
       }
     }
-    if (this.enabled) await this.reconcileKeys(keys.map((k) => k.slice(NOTE_PREFIX.length)));
+    // Room freed in the sync area: notes kept local only for lack of room try again.
+    if (Object.values(changes).some((c) => c.newValue === undefined)) {
+      this.queue([...this.localOnly.values()].filter((l) => l.reason === 'full').map((l) => l.key));
+    }
+    const keys = Object.keys(changes).filter((k) => k.startsWith(NOTE_PREFIX));
+    if (this.enabled && keys.length) await this.reconcileKeys(keys.map((k) => k.slice(NOTE_PREFIX.length)));
   }
 
   /** Writes what is queued now (tests; the timer calls it otherwise). */
