@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NoteStore } from '../../src/background/notes/store';
 import { NoteSync } from '../../src/background/notes/sync';
 import { storageKey, type Note } from '../../src/core/notes';
@@ -233,5 +233,44 @@ describe('notes sync mirror with a quota-enforcing storage.sync', () => {
     await a.mirror.flush();
     expect(((await sync.get(null))[storageKey('doi:10.1/a')] as Note).text).toBe('x');
     expect(await a.mirror.noticeFor((await a.store.findMany([['doi:10.1/a']]))[0]!)).toBeUndefined();
+  });
+
+  it('spaces sync writes out (write-rate limits) however often notes are saved, and ends with the last text', async () => {
+    vi.useFakeTimers();
+    try {
+      const sync = new FakeSyncArea();
+      const local = new MemoryArea();
+      const store = new NoteStore(local.asArea());
+      const mirror = new NoteSync(local.asArea(), sync.asArea(), store, { flushDelayMs: 100, minIntervalMs: 5000 });
+      store.listener = mirror;
+      await mirror.setEnabled(true);
+      // A save every second for a minute.
+      for (let i = 0; i < 60; i++) {
+        await store.save({ keys: ['doi:10.1/a'], text: `draft ${i}` });
+        await vi.advanceTimersByTimeAsync(1000);
+      }
+      expect(sync.writeOps).toBeGreaterThanOrEqual(10);
+      expect(sync.writeOps).toBeLessThanOrEqual(13);
+      await vi.advanceTimersByTimeAsync(6000);
+      expect(((await sync.get(null))[storageKey('doi:10.1/a')] as Note).text).toBe('draft 59');
+      expect(sync.refused).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('tries notes kept back for lack of room again once the sync area has room', async () => {
+    const sync = new FakeSyncArea();
+    const a = browserWith(sync);
+    await sync.set(Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`other-${i}`, 'f'.repeat(7800)])));
+    await a.mirror.setEnabled(true);
+    await a.store.save({ keys: ['doi:10.1/a'], text: 'n'.repeat(3000) });
+    await a.mirror.flush();
+    expect((await a.mirror.status()).localOnly).toMatchObject([{ reason: 'full' }]);
+    await sync.remove(['other-0', 'other-1']);
+    await a.settle();
+    await a.mirror.flush();
+    expect(((await sync.get(null))[storageKey('doi:10.1/a')] as Note | undefined)?.text).toHaveLength(3000);
+    expect((await a.mirror.status()).localOnly).toEqual([]);
   });
 });
