@@ -153,6 +153,17 @@ describe('never lose a note', () => {
     expect(await a.locator(textarea(e.n)).inputValue()).toBe(typed);
   });
 
+  it('a tab closed right after typing, before the pause that saves, keeps the note', async () => {
+    const e = ref(5);
+    const page = await env.browser.openPage(SEED_URL);
+    await waitForDone(page);
+    await openNote(page, e.n);
+    const typed = 'Typed, then the tab was closed at once.';
+    await page.locator(textarea(e.n)).fill(typed);
+    await page.close();
+    await expect.poll(async () => (await stored('local', keyOf(e)))?.text, { timeout: 10_000 }).toBe(typed);
+  });
+
   it('the notes library shows a full storage and keeps the edit', async () => {
     const e = ref(2);
     const library = await env.browser.openPage(`chrome-extension://${env.browser.extensionId}/notes.html`);

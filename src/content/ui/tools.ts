@@ -207,8 +207,14 @@ export class ToolsView {
     }
   }
 
+  /** Closing or leaving the tab within the typing pause still saves. */
+  private readonly saveOnHide = (): void => {
+    if (document.visibilityState === 'hidden') void this.flushSave();
+  };
+
   private scheduleSave(): void {
     clearTimeout(this.saveTimer);
+    document.addEventListener('visibilitychange', this.saveOnHide);
     this.saveTimer = setTimeout(() => void this.flushSave(), SAVE_DELAY_MS);
   }
 
