@@ -1,5 +1,3 @@
-import { mergeTexts } from '../core/notes-merge';
-
 /** What the background kept: the stored text (null: no note) and a notice (e.g. kept in this browser only). */
 export interface SavedNote {
   text: string | null;
@@ -22,8 +20,8 @@ const unreachable = (err: unknown) => (err as { code?: unknown })?.code === 'una
 
 /**
  * Saves one note textarea: one save at a time, retried while the background is unreachable, starting from the
- * last stored text so the background can merge edits made meanwhile in another tab. The typed text is never
- * replaced by anything that does not contain it.
+ * last stored text so the background can merge edits made meanwhile in another tab. Text typed while a save is
+ * under way is never replaced.
  */
 export class NoteSaver {
   /** The stored text as this tab last knew it. */
@@ -60,12 +58,11 @@ export class NoteSaver {
       const saved = await this.attempt(text, this.lastSaved);
       const stored = saved.text ?? '';
       const merged = stored !== text;
-      if (merged) {
-        // The background merged in an edit from elsewhere; text typed since the save went out is kept on top.
-        const now = this.box.value;
-        this.box.value = now === text ? stored : mergeTexts(text, now, stored, 'in this tab').text;
-      }
-      this.lastSaved = stored;
+      // The background may have merged in an edit from elsewhere: show it, unless more was typed meanwhile; then
+      // the next save starts from the text sent, and the background merges again.
+      const typedSince = this.box.value !== text;
+      if (!typedSince) this.box.value = stored;
+      this.lastSaved = typedSince ? text : stored;
       const message = merged ? 'Note merged with an edit made in another tab' : (saved.notice ?? (saved.text !== null ? 'Note saved' : 'Note deleted'));
       this.hooks.done(saved.text !== null, message, saved.notice && !merged ? 'notice' : 'info');
     } catch (err) {

@@ -156,17 +156,31 @@ describe('NoteSaver (the page side of a save)', () => {
     expect(calls).toBe(1);
   });
 
-  it('shows the merged text, keeping what was typed while the save was under way', async () => {
+  it('shows the merged text; text typed while the save was under way is saved next and merged again', async () => {
     const box = { value: 'A' };
+    let stored = '';
     let answer: (v: SavedNote) => void = () => undefined;
-    const saver = new NoteSaver(box, { save: () => new Promise((ok) => (answer = ok)), done: () => undefined }, noWait);
+    const sent: Array<[string, string]> = [];
+    const saver = new NoteSaver(box, {
+      save: (text, base) => {
+        sent.push([text, base]);
+        // The first save meets an edit from another tab; later ones are merged as the store does.
+        if (sent.length === 1) return new Promise((ok) => (answer = ok));
+        stored = mergeTexts(base, text, stored, WHERE).text;
+        return Promise.resolve({ text: stored });
+      },
+      done: () => undefined,
+    }, noWait);
     const flushing = saver.flush();
-    await Promise.resolve();
     box.value = 'A and more';
-    answer({ text: 'Other tab.\nA' });
+    void saver.flush();
+    stored = 'Other tab.\nA';
+    answer({ text: stored });
     await flushing;
+    await new Promise((ok) => setTimeout(ok, 0));
+    expect(sent).toEqual([['A', ''], ['A and more', 'A']]);
     expect(box.value).toBe('Other tab.\nA and more');
-    expect(saver.lastSaved).toBe('Other tab.\nA');
+    expect(saver.lastSaved).toBe('Other tab.\nA and more');
   });
 
   it('one save at a time; a change made meanwhile is saved next, from the new base', async () => {
