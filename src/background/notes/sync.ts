@@ -191,6 +191,8 @@ export class NoteSync implements NoteWriteListener {
         const r = reconcile(local, remote, this.agreed[key], now);
         if (r.action === 'push' || r.action === 'both') push.push({ storageKey: sk, note: r.note });
         if (r.action === 'pull' || r.action === 'both') localSet[sk] = r.note;
+        // Merged: the local note now holds the synced text, even if it cannot be written back (too large).
+        if (r.action === 'both' && remote) this.agreed[key] = remote.updated;
         if (r.action === 'pull' || r.action === 'none') {
           this.localOnly.delete(key);
           if (remote) this.agreed[key] = remote.updated;
