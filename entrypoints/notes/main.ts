@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { NOTE_PREFIX, type Note } from '../../src/core/notes';
 import { displayTitle, keyLinks, matchesQuery, sortNotes, tagQuery, toCsv, toJson, toMarkdown } from '../../src/core/notes-library';
 import { safeHttpUrl } from '../../src/core/url';
+import { localOnlyMessage, SYNC_STATUS_KEY, type SyncStatus } from '../../src/core/notes-sync';
 import { send } from '../../src/messaging/client';
 
 /** Same pause as the page tools: save once typing stops. */
@@ -58,6 +59,7 @@ class NoteRow {
   private readonly textarea: HTMLTextAreaElement;
   private readonly meta = el('p', { class: 'meta' });
   private readonly rowStatus = el('span', { class: 'row-status', role: 'status', 'aria-live': 'polite' });
+  private readonly syncLine = el('p', { class: 'sync-line', 'data-sync-notice': '' });
   private readonly tagInput: HTMLInputElement;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSaved: string;
@@ -87,7 +89,7 @@ class NoteRow {
     remove.addEventListener('click', () => void deleteNote(this));
     const end = el('div', { class: 'row-end' });
     end.append(this.rowStatus, remove);
-    this.li.append(this.heading, this.keys, this.tags, this.textarea, this.meta, end);
+    this.li.append(this.heading, this.keys, this.tags, this.textarea, this.meta, this.syncLine, end);
     this.render(note);
   }
 
@@ -99,7 +101,12 @@ class NoteRow {
     this.textarea.setAttribute('aria-label', `Note on ${title}, saved automatically`);
     this.tagInput.setAttribute('aria-label', `Add a tag to the note on ${title}`);
     if (this.textarea.value === this.lastSaved && this.textarea.value !== note.text) this.textarea.value = note.text;
-    this.lastSaved = note.text;
+    // With an unsaved edit the base stays what this page last saw, so saving it merges with the newer text.
+    if (this.textarea.value === note.text) this.lastSaved = note.text;
+    const localOnly = syncStatus?.enabled ? syncStatus.localOnly.find((l) => l.key === note.key) : undefined;
+    this.syncLine.hidden = !localOnly;
+    this.syncLine.textContent = localOnly ? localOnlyMessage(localOnly) : '';
+    this.li.toggleAttribute('data-local-only', !!localOnly);
 
     this.keys.replaceChildren(
       ...keyLinks(note).map((l) =>
@@ -153,10 +160,13 @@ class NoteRow {
       return;
     }
     try {
-      const { note } = await send('notes.update', { key: this.note.key, text });
+      const { note } = await send('notes.update', { key: this.note.key, text, base: this.lastSaved });
       this.lastSaved = text;
+      const merged = note !== null && note.text !== text;
+      // Merged with an edit made meanwhile on a page: show the result unless more was typed since.
+      if (merged && this.textarea.value === text) this.textarea.value = note.text;
       if (note) this.render(note);
-      this.showRowStatus('Saved');
+      this.showRowStatus(merged ? 'Saved, merged with an edit made in another tab' : 'Saved');
     } catch (err) {
       // The text stays in the textarea; the next edit or blur tries again.
       this.showRowStatus((err as Error).message || 'The note was not saved.', 'error');
@@ -187,6 +197,25 @@ function pageLabel(href: string): string {
 }
 
 const rows = new Map<string, NoteRow>();
+const syncNotice = document.querySelector<HTMLElement>('#sync-notice')!;
+let syncStatus: SyncStatus | undefined;
+
+/** The storage.sync mirror's notice: which notes stay in this browser only, or why sync failed. */
+function showSync(status: SyncStatus | undefined): void {
+  syncStatus = status;
+  const lines: string[] = [];
+  if (status?.enabled) {
+    const big = status.localOnly.filter((l) => l.reason === 'too-large').length;
+    const full = status.localOnly.filter((l) => l.reason === 'full').length;
+    if (big) lines.push(`${big} note${big === 1 ? ' is' : 's are'} too large to sync (8 KB a note) and stay${big === 1 ? 's' : ''} in this browser only.`);
+    if (full) lines.push(`Sync storage is full: ${full} note${full === 1 ? '' : 's'} stay in this browser only.`);
+    if (status.error) lines.push(status.error);
+  }
+  syncNotice.textContent = lines.join(' ');
+  syncNotice.hidden = lines.length === 0;
+  for (const row of rows.values()) row.render(row.note);
+}
+
 
 function applyFilter(): void {
   const query = search.value;
@@ -294,11 +323,15 @@ importFile.addEventListener('change', () => {
 // Notes edited in article tabs (or another library tab) show up here without a reload.
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && SYNC_STATUS_KEY in changes) showSync(changes[SYNC_STATUS_KEY]!.newValue as SyncStatus | undefined);
   if (area !== 'local' || !Object.keys(changes).some((k) => k.startsWith(NOTE_PREFIX))) return;
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => void refresh().catch(() => undefined), 150);
 });
 
+send('notes.sync.get', {})
+  .then(showSync)
+  .catch(() => undefined);
 refresh()
   .then(() => document.documentElement.setAttribute('data-notes-ready', ''))
   .catch((err: Error) => say(`Could not load notes: ${err.message}`, 'error'));

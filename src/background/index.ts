@@ -1,8 +1,10 @@
 import { browser } from 'wxt/browser';
+import type { Storage } from 'webextension-polyfill';
 import { serve } from '../messaging/server';
 import { formatCitation } from './format';
 import { TtlCache } from './net/cache';
 import { NoteStore } from './notes/store';
+import { NoteSync } from './notes/sync';
 import { Resolver } from './resolver';
 import { Rejections } from './resolver/rejections';
 import { createServices } from './services';
@@ -12,6 +14,10 @@ import { SettingsStore } from './settings-store';
 export function createBackground(): void {
   const local = browser.storage.local;
   const notes = new NoteStore(local);
+  // storage.sync is absent in some browsers (and Firefox forks); the mirror then reports itself unavailable.
+  const notesSync = new NoteSync(local, browser.storage.sync as Storage.StorageArea | undefined, notes);
+  notes.listener = notesSync;
+  const syncReady = notesSync.start().catch((err) => console.warn('RefLens: notes sync unavailable', err));
   const settings = new SettingsStore(local);
   const rejections = new Rejections(local);
   const services = createServices({ settings: () => settings.snapshot(), storage: local });
@@ -28,6 +34,7 @@ export function createBackground(): void {
   const ready = settings.get().catch(() => undefined);
 
   browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'sync') void syncReady.then(() => notesSync.remoteChanged(changes)).catch((err) => console.warn('RefLens: notes sync failed', err));
     if (area !== 'local') return;
     if ('settings' in changes) {
       settings.invalidate();
@@ -57,11 +64,23 @@ export function createBackground(): void {
     },
     format: async ({ item, style }) => formatCitation(item, style ?? (await settings.get()).style),
     'notes.get': async ({ keys }) => ({ notes: await notes.findMany(keys) }),
-    'notes.save': async (edit) => ({ note: await notes.save(edit) }),
+    'notes.save': async (edit) => {
+      const note = await notes.save(edit);
+      const notice = await notesSync.noticeFor(note).catch(() => undefined);
+      return notice ? { note, notice } : { note };
+    },
     'notes.list': async () => ({ notes: await notes.list() }),
     'notes.delete': async ({ key }) => ({ note: await notes.delete(key) }),
     'notes.import': async ({ json }) => ({ imported: await notes.import(json) }),
     'notes.update': async (change) => ({ note: await notes.update(change) }),
+    'notes.sync.get': async () => {
+      await syncReady;
+      return notesSync.status();
+    },
+    'notes.sync.set': async ({ enabled }) => {
+      await syncReady;
+      return notesSync.setEnabled(enabled === true);
+    },
     'settings.get': () => settings.get(),
     'settings.set': (patch) => settings.set(patch),
   });

@@ -9,6 +9,7 @@ import { pickAdapter } from '../sites/pick';
 import type { SiteAdapter } from '../sites/types';
 import { writeClipboard } from './clipboard';
 import { SummaryView } from './ui/summary';
+import type { SavedNote } from './note-saver';
 import { ToolsView } from './ui/tools';
 
 /** References sent to the background per message, and annotated per main-thread slice. */
@@ -180,7 +181,7 @@ class PageController {
     const entry: Entry = { item, input, view: undefined as unknown as ToolsView };
     entry.view = new ToolsView(item, n, {
       copy: () => this.copy(entry),
-      saveNote: (text) => this.saveNote(entry, text),
+      saveNote: (text, base) => this.saveNote(entry, text, base),
       rejectMatch: () => this.rejectMatch(entry),
     });
     entry.view.setState('pending');
@@ -298,12 +299,12 @@ class PageController {
     return `Copied ${styleChoice(formatted.style).label} citation`;
   }
 
-  private async saveNote(e: Entry, text: string): Promise<boolean> {
+  private async saveNote(e: Entry, text: string, base: string): Promise<SavedNote> {
     const keys = this.keysOf(e);
     if (keys.length === 0) throw new Error('This reference cannot be identified, so a note cannot be kept for it.');
     const csl = e.result?.csl ?? e.input.csl;
-    const { note } = await send('notes.save', { keys, text, title: csl.title, url: location.href });
-    return note !== null;
+    const { note, notice } = await send('notes.save', { keys, text, title: csl.title, url: location.href, base });
+    return { text: note?.text ?? null, ...(notice ? { notice } : {}) };
   }
 
   private updatePageStatus(): void {

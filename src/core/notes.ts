@@ -106,7 +106,8 @@ export function applyEdit(
     text: edit.text,
     tags: existing?.tags ?? [],
     created: existing?.created ?? now,
-    updated: now,
+    // Strictly later than the edit before, even within one millisecond: sync compares these times.
+    updated: Math.max(now, (existing?.updated ?? 0) + 1),
     seenOn: seen.slice(0, MAX_SEEN),
   };
   const title = edit.title ?? existing?.title;

@@ -1,6 +1,7 @@
 import type { CslItem } from '../core/csl';
 import type { OpenAccessCopy, ReferenceInput, ReferenceResult } from '../core/reference';
 import type { Note } from '../core/notes';
+import type { SyncStatus } from '../core/notes-sync';
 import type { Settings } from '../core/settings';
 
 /**
@@ -27,9 +28,14 @@ export interface Protocol {
   };
   /** Notes for several works at once; keyed by the first work key of each entry that has a note. */
   'notes.get': { req: { keys: string[][] }; res: { notes: Array<Note | null> } };
+  /**
+   * Saves the note typed on a page. `base` is the stored text the edit started from: when another tab saved in
+   * between, the background merges the two (the answer's text then differs from the text sent). `notice` says
+   * when the note is kept in this browser only (sync mirror on, note too large or sync area full).
+   */
   'notes.save': {
-    req: { keys: string[]; text: string; title?: string; url?: string };
-    res: { note: Note | null };
+    req: { keys: string[]; text: string; title?: string; url?: string; base?: string };
+    res: { note: Note | null; notice?: string };
   };
   /** Every note, most recently updated first (the notes library). */
   'notes.list': { req: Record<string, never>; res: { notes: Note[] } };
@@ -38,7 +44,10 @@ export interface Protocol {
   /** Imports a JSON export, all or nothing; an invalid file is an error (code 'invalid-import') and changes nothing. */
   'notes.import': { req: { json: string }; res: { imported: number } };
   /** Edits text and/or tags of the note under `key`; null when the note, left empty, was deleted. */
-  'notes.update': { req: { key: string; text?: string; tags?: string[] }; res: { note: Note | null } };
+  'notes.update': { req: { key: string; text?: string; tags?: string[]; base?: string }; res: { note: Note | null } };
+  /** The storage.sync mirror of notes: switch and status (which notes stay local only, and why). */
+  'notes.sync.get': { req: Record<string, never>; res: SyncStatus };
+  'notes.sync.set': { req: { enabled: boolean }; res: SyncStatus };
   'settings.get': { req: Record<string, never>; res: Settings };
   'settings.set': { req: Partial<Settings>; res: Settings };
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { NoteStore } from '../../src/background/notes/store';
 import { ToolsView } from '../../src/content/ui/tools';
+import type { SavedNote } from '../../src/content/note-saver';
 import { applyEdit, NOTE_SCHEMA_VERSION, parseNote, storageKey, workKeysOfChange, type Note } from '../../src/core/notes';
 import {
   csvCell,
@@ -319,7 +320,7 @@ describe('NoteStore library operations', () => {
 });
 
 describe('page tools follow notes changed elsewhere', () => {
-  const setup = (saveNote: (text: string) => Promise<boolean> = async () => true) => {
+  const setup = (saveNote: (text: string, base: string) => Promise<SavedNote> = async (text) => ({ text })) => {
     const item = document.createElement('li');
     document.body.append(item);
     const view = new ToolsView(item, 1, { copy: async () => '', saveNote, rejectMatch: async () => undefined });

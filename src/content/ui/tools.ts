@@ -1,13 +1,14 @@
 import { doiUrl, pmcUrl, pubmedUrl } from '../../core/identifiers';
 import type { Flag, IdKind, LinkedId, OpenAccessCopy, ReferenceResult } from '../../core/reference';
 import { safeHttpUrl } from '../../core/url';
+import { NoteSaver, type SavedNote } from '../note-saver';
 import { applyStyles, el } from './styles';
 
 export interface ToolsCallbacks {
   /** Resolves when the citation is on the clipboard; rejects with a user-facing message. */
   copy(): Promise<string>;
-  /** Saves the note text; resolves true when a note now exists; rejects with a user-facing message. */
-  saveNote(text: string): Promise<boolean>;
+  /** Saves the note text typed from the stored text `base`; rejects with a user-facing message. */
+  saveNote(text: string, base: string): Promise<SavedNote>;
   /** The user says the looked-up identifiers are wrong for this reference. */
   rejectMatch(): Promise<void>;
 }
@@ -34,7 +35,7 @@ export class ToolsView {
   private readonly textarea: HTMLTextAreaElement;
   private readonly noteButton: HTMLButtonElement;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastSaved = '';
+  private readonly saver: NoteSaver;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -70,6 +71,14 @@ export class ToolsView {
       'aria-label': `Private note on reference ${n}, saved automatically`,
       placeholder: 'Private note, saved automatically in this browser',
       maxlength: '100000',
+    });
+    this.saver = new NoteSaver(this.textarea, {
+      save: (text, base) => this.callbacks.saveNote(text, base),
+      done: (has, message, kind) => {
+        this.markNote(has);
+        // A notice (kept in this browser only) stays until the next save.
+        this.showStatus(message, kind === 'error' ? 'error' : 'info', kind === 'info' ? 2500 : 0);
+      },
     });
     this.textarea.addEventListener('input', () => this.scheduleSave());
     this.textarea.addEventListener('blur', () => void this.flushSave());
@@ -151,20 +160,13 @@ export class ToolsView {
     );
   }
 
+  /** The stored note, read or changed in another tab; an unsaved edit stays and is merged when saved. */
   setNote(text: string | null): void {
-    // Never overwrite what the user is typing with an older stored value.
-    if (this.textarea.value === '' || this.textarea.value === this.lastSaved) this.textarea.value = text ?? '';
-    this.lastSaved = text ?? '';
-    this.markNote(!!text);
+    if (this.saver.stored(text)) this.markNote(text !== null);
   }
 
-  /** The stored note changed in another tab or the notes library; an unsaved local edit wins and is kept. */
   noteChangedElsewhere(text: string | null): void {
-    if (this.textarea.value !== this.lastSaved) return;
-    const next = text ?? '';
-    if (this.textarea.value !== next) this.textarea.value = next;
-    this.lastSaved = next;
-    this.markNote(text !== null);
+    this.setNote(text);
   }
 
   showStatus(message: string, kind: 'info' | 'error' = 'info', ms = kind === 'error' ? 0 : 2500): void {
@@ -205,23 +207,19 @@ export class ToolsView {
     }
   }
 
+  /** Closing or leaving the tab within the typing pause still saves. */
+  private readonly saveOnHide = (): void => {
+    if (document.visibilityState === 'hidden') void this.flushSave();
+  };
+
   private scheduleSave(): void {
     clearTimeout(this.saveTimer);
+    document.addEventListener('visibilitychange', this.saveOnHide);
     this.saveTimer = setTimeout(() => void this.flushSave(), SAVE_DELAY_MS);
   }
 
-  private async flushSave(): Promise<void> {
+  private flushSave(): Promise<void> {
     clearTimeout(this.saveTimer);
-    const text = this.textarea.value;
-    if (text === this.lastSaved) return;
-    try {
-      const has = await this.callbacks.saveNote(text);
-      this.lastSaved = text;
-      this.markNote(has);
-      this.showStatus(has ? 'Note saved' : 'Note deleted');
-    } catch (err) {
-      // The typed text stays in the textarea; the next edit or blur tries again.
-      this.showStatus((err as Error).message || 'The note was not saved.', 'error');
-    }
+    return this.saver.flush();
   }
 }
