@@ -1,12 +1,15 @@
 import { browser } from 'wxt/browser';
 import { serve } from '../messaging/server';
-import { formatCitation } from './format';
+import { STYLE_CHOICES } from '../core/citation-styles';
+import { formatCitation, formatList } from './format';
+import { CustomStyleStore } from './format/custom-styles';
 import { TtlCache } from './net/cache';
 import { NoteStore } from './notes/store';
 import { Resolver } from './resolver';
 import { Rejections } from './resolver/rejections';
 import { createServices } from './services';
 import { SettingsStore } from './settings-store';
+import { ZoteroConnector } from './zotero/connector';
 
 /** Wires the background: storage-backed stores, the service clients, the resolver and the message handlers. */
 export function createBackground(): void {
@@ -14,6 +17,9 @@ export function createBackground(): void {
   const notes = new NoteStore(local);
   const settings = new SettingsStore(local);
   const rejections = new Rejections(local);
+  const customStyles = new CustomStyleStore(local);
+  const zotero = new ZoteroConnector();
+  const formatOptions = async () => ({ locale: (await settings.get()).locale, custom: await customStyles.list() });
   const services = createServices({ settings: () => settings.snapshot(), storage: local });
   const results = new TtlCache(local, { namespace: 'rlref:', maxEntries: 5000 });
   const resolver = new Resolver({
@@ -34,6 +40,7 @@ export function createBackground(): void {
       void settings.get();
     }
     if ('rejections' in changes) rejections.invalidate();
+    if ('cslStyles' in changes) customStyles.invalidate();
   });
 
   // Other sites: the user asks for RefLens with the toolbar button (activeTab grants this one tab, this once).
@@ -55,7 +62,19 @@ export function createBackground(): void {
       await ready;
       return { result: await resolver.reject(ref, values) };
     },
-    format: async ({ item, style }) => formatCitation(item, style ?? (await settings.get()).style),
+    format: async ({ item, style }) => formatCitation(item, style ?? (await settings.get()).style, await formatOptions()),
+    'format.list': async ({ items, style }) => formatList(items, style ?? (await settings.get()).style, await formatOptions()),
+    'styles.list': async () => {
+      const s = await settings.get();
+      return { styles: [...STYLE_CHOICES, ...(await customStyles.choices())], style: s.style, locale: s.locale };
+    },
+    'styles.add': async ({ xml, fileName }) => ({ style: await customStyles.add(xml, fileName) }),
+    'styles.remove': async ({ id }) => {
+      const removed = await customStyles.remove(id);
+      if (removed && (await settings.get()).style === id) await settings.set({ style: STYLE_CHOICES[0]!.id });
+      return { removed };
+    },
+    'zotero.save': async ({ items }) => ({ saved: await zotero.save(items) }),
     'notes.get': async ({ keys }) => ({ notes: await notes.findMany(keys) }),
     'notes.save': async (edit) => ({ note: await notes.save(edit) }),
     'notes.list': async () => ({ notes: await notes.list() }),

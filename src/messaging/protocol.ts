@@ -2,6 +2,7 @@ import type { CslItem } from '../core/csl';
 import type { OpenAccessCopy, ReferenceInput, ReferenceResult } from '../core/reference';
 import type { Note } from '../core/notes';
 import type { Settings } from '../core/settings';
+import type { LocaleId, StyleChoice } from '../core/citation-styles';
 
 /**
  * The one message protocol between content scripts / extension pages and the background.
@@ -25,6 +26,22 @@ export interface Protocol {
     req: { item: CslItem; style?: string };
     res: { text: string; html?: string; style: string };
   };
+  /** A whole reference list in one format (numeric styles keep their numbers). */
+  'format.list': {
+    req: { items: CslItem[]; style?: string };
+    res: { text: string; html?: string; style: string; count: number };
+  };
+  /** Every style the user can pick (built-in, then added ones), the default style and the citation language. */
+  'styles.list': { req: Record<string, never>; res: { styles: StyleChoice[]; style: string; locale: LocaleId } };
+  /** Adds a CSL style file; an invalid one is an error with code 'invalid-style' and stores nothing. */
+  'styles.add': { req: { xml: string; fileName?: string }; res: { style: StyleChoice } };
+  /** Removes an added style (the default falls back to APA if it was that one). */
+  'styles.remove': { req: { id: string }; res: { removed: boolean } };
+  /**
+   * Saves works to the Zotero desktop app through its local connector. Code 'zotero-unavailable' when Zotero is
+   * not running (or refuses), so the page can offer a file download instead.
+   */
+  'zotero.save': { req: { items: CslItem[] }; res: { saved: number } };
   /** Notes for several works at once; keyed by the first work key of each entry that has a note. */
   'notes.get': { req: { keys: string[][] }; res: { notes: Array<Note | null> } };
   'notes.save': {
