@@ -1,6 +1,8 @@
 import { browser } from 'wxt/browser';
 import { serve } from '../messaging/server';
 import { STYLE_CHOICES } from '../core/citation-styles';
+import type { CslItem } from '../core/csl';
+import { registerCopyCommands, type CommandApis } from './commands';
 import { formatCitation, formatList } from './format';
 import { CustomStyleStore } from './format/custom-styles';
 import { TtlCache } from './net/cache';
@@ -19,6 +21,12 @@ export function createBackground(): void {
   const rejections = new Rejections(local);
   const customStyles = new CustomStyleStore(local);
   const zotero = new ZoteroConnector();
+  /** The user's notes as `note` fields of a list's items (keys given per item, in order). */
+  const withNotes = async (items: CslItem[], noteKeys?: string[][]): Promise<CslItem[]> => {
+    if (!noteKeys) return items;
+    const found = await notes.findMany(noteKeys.slice(0, items.length));
+    return items.map((item, i) => (found[i]?.text ? { ...item, note: found[i]!.text } : item));
+  };
   const formatOptions = async () => ({ locale: (await settings.get()).locale, custom: await customStyles.list() });
   const services = createServices({ settings: () => settings.snapshot(), storage: local });
   const results = new TtlCache(local, { namespace: 'rlref:', maxEntries: 5000 });
@@ -52,6 +60,9 @@ export function createBackground(): void {
       .catch((err: Error) => console.warn('RefLens: cannot run on this page:', err.message));
   });
 
+  const contentMatches = (browser.runtime.getManifest().content_scripts ?? []).flatMap((cs) => cs.matches ?? []);
+  registerCopyCommands(browser as unknown as CommandApis, contentMatches);
+
   serve({
     resolve: async ({ refs }) => {
       await ready;
@@ -63,7 +74,8 @@ export function createBackground(): void {
       return { result: await resolver.reject(ref, values) };
     },
     format: async ({ item, style }) => formatCitation(item, style ?? (await settings.get()).style, await formatOptions()),
-    'format.list': async ({ items, style }) => formatList(items, style ?? (await settings.get()).style, await formatOptions()),
+    'format.list': async ({ items, style, noteKeys }) =>
+      formatList(await withNotes(items, noteKeys), style ?? (await settings.get()).style, await formatOptions()),
     'styles.list': async () => {
       const s = await settings.get();
       return { styles: [...STYLE_CHOICES, ...(await customStyles.choices())], style: s.style, locale: s.locale };
@@ -74,7 +86,7 @@ export function createBackground(): void {
       if (removed && (await settings.get()).style === id) await settings.set({ style: STYLE_CHOICES[0]!.id });
       return { removed };
     },
-    'zotero.save': async ({ items }) => ({ saved: await zotero.save(items) }),
+    'zotero.save': async ({ items, noteKeys }) => ({ saved: await zotero.save(await withNotes(items, noteKeys)) }),
     'notes.get': async ({ keys }) => ({ notes: await notes.findMany(keys) }),
     'notes.save': async (edit) => ({ note: await notes.save(edit) }),
     'notes.list': async () => ({ notes: await notes.list() }),

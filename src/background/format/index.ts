@@ -104,6 +104,8 @@ export interface Formatted {
   text: string;
   html?: string;
   style: string;
+  /** The style's name, for messages ("Copied APA 7th citation"). */
+  label: string;
 }
 
 /** Resolves a style id against the built-in and the user's styles, registering what citation-js needs. */
@@ -160,7 +162,7 @@ function ris(cite: Cite, data: Array<Record<string, unknown>>): string {
     .join('\n\n');
 }
 
-function render(data: Array<Record<string, unknown>>, style: StyleChoice, lang: string): Omit<Formatted, 'style'> {
+function render(data: Array<Record<string, unknown>>, style: StyleChoice, lang: string): Omit<Formatted, 'style' | 'label'> {
   const cite = new Cite(data);
   switch (style.kind) {
     case 'bibtex':
@@ -182,8 +184,8 @@ function render(data: Array<Record<string, unknown>>, style: StyleChoice, lang: 
 export function formatCitation(item: CslItem, styleId?: string, options: FormatOptions = {}): Formatted {
   const { style, lang } = prepare(styleId, options);
   const out = render([toCiteData(item, style.kind)], style, lang);
-  if (style.kind !== 'csl') return { ...out, style: style.id };
-  return { ...dropListNumber(out.text, out.html ?? ''), style: style.id };
+  const id = { style: style.id, label: style.label };
+  return style.kind === 'csl' ? { ...dropListNumber(out.text, out.html ?? ''), ...id } : { ...out, ...id };
 }
 
 /**
@@ -192,7 +194,7 @@ export function formatCitation(item: CslItem, styleId?: string, options: FormatO
  */
 export function formatList(items: readonly CslItem[], styleId?: string, options: FormatOptions = {}): Formatted & { count: number } {
   const { style, lang } = prepare(styleId, options);
-  if (items.length === 0) return { text: style.kind === 'csl-json' ? '[]' : '', style: style.id, count: 0 };
+  if (items.length === 0) return { text: style.kind === 'csl-json' ? '[]' : '', style: style.id, label: style.label, count: 0 };
   const seen = new Set<string>();
   const data = items.map((item, i) => {
     const d = toCiteData(item, style.kind);
@@ -201,5 +203,5 @@ export function formatList(items: readonly CslItem[], styleId?: string, options:
     return { ...d, id };
   });
   const out = render(data, style, lang);
-  return { ...out, style: style.id, count: items.length };
+  return { ...out, style: style.id, label: style.label, count: items.length };
 }
