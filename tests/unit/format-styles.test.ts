@@ -221,7 +221,7 @@ describe('whole lists', () => {
   });
 
   it('answers an empty list with empty text', () => {
-    expect(formatList([], 'apa')).toEqual({ text: '', style: 'apa', count: 0 });
+    expect(formatList([], 'apa')).toEqual({ text: '', style: 'apa', label: 'APA 7th', count: 0 });
     expect(formatList([], 'csl-json').text).toBe('[]');
   });
 });
