@@ -16,7 +16,9 @@ type WorkName = keyof typeof WORKS;
  * APA 7: up to 20 authors all listed, "&" before the last; sentence-case titles; no publisher location; "In Eds.,
  * (pp.)" for chapters; preprints as "(number). Server." (APA 10.8).
  * Vancouver (NLM): up to 6 authors then "et al."; initials without points; "In: …, editors."; pages shortened.
- * AMA 11: more than 6 authors → first 3 and "et al."; title case for book titles; "Published online" for preprints.
+ * AMA 11: more than 6 authors → first 3 and "et al."; title case for book titles; "Published online" for preprints
+ *   (this version of the style file reads a preprint server only from container-title, so with CSL's `publisher`
+ *   it names none — as it does for Zotero's own preprint data).
  * Harvard (Cite Them Right 12): up to 3 authors, 4+ → "et al."; titles of parts in single quotes; "Available at:".
  * Chicago author-date 17: up to 10 authors all listed; headline-style capitalisation; "edited by".
  * MLA 9: 3+ authors → "First, et al."; 3+ editors → "First et al."; containers with "vol.", "no.", "pp.".
