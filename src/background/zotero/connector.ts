@@ -17,7 +17,7 @@ const SAVE_TIMEOUT_MS = 30_000;
 const BATCH = 50;
 
 export const NOT_RUNNING =
-  'Zotero is not running (or its connector is switched off). Start the Zotero desktop app and try again, or download the list as RIS or BibTeX and import that.';
+  'Zotero is not running (or its connector is switched off). Start the Zotero desktop app and try again, or import a RIS or BibTeX file into Zotero instead.';
 
 export class ZoteroConnector {
   constructor(private readonly fetchImpl: typeof fetch = (...args) => fetch(...args)) {}
