@@ -1,13 +1,27 @@
 import { defineConfig } from 'wxt';
+import { COPY_COMMAND } from './src/background/commands';
 import { API_HOST_PERMISSIONS } from './src/background/services/hosts';
+import { ZOTERO_ORIGIN } from './src/background/zotero/connector';
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   manifest: ({ browser }) => ({
     name: 'RefLens',
     description: 'DOI, PubMed and open-access links, citations and private notes for every reference on article pages.',
-    permissions: ['storage', 'activeTab', 'scripting', 'clipboardWrite'],
-    host_permissions: API_HOST_PERMISSIONS,
+    permissions: ['storage', 'activeTab', 'scripting', 'clipboardWrite', 'contextMenus'],
+    // The Zotero desktop app's local connector: "Save to Zotero" (nothing else on this machine is contacted).
+    host_permissions: [...API_HOST_PERMISSIONS, `${ZOTERO_ORIGIN}/*`],
+    // The whole-list export controls, imported by the content script on first use (see entrypoints/list-export.ts).
+    web_accessible_resources:
+      browser === 'firefox'
+        ? ['list-export.js']
+        : [{ resources: ['list-export.js'], matches: ['<all_urls>'], use_dynamic_url: true }],
+    commands: {
+      [COPY_COMMAND]: {
+        suggested_key: { default: 'Alt+Shift+C' },
+        description: 'Copy the citation of the focused (or last clicked) reference',
+      },
+    },
     action: { default_title: 'RefLens' },
     ...(browser === 'firefox'
       ? {

@@ -1,7 +1,11 @@
 import { browser } from 'wxt/browser';
 import type { Storage } from 'webextension-polyfill';
 import { serve } from '../messaging/server';
-import { formatCitation } from './format';
+import { STYLE_CHOICES } from '../core/citation-styles';
+import type { CslItem } from '../core/csl';
+import { registerCopyCommands, type CommandApis } from './commands';
+import { formatCitation, formatList } from './format';
+import { CustomStyleStore } from './format/custom-styles';
 import { TtlCache } from './net/cache';
 import { NoteStore } from './notes/store';
 import { NoteSync } from './notes/sync';
@@ -9,6 +13,7 @@ import { Resolver } from './resolver';
 import { Rejections } from './resolver/rejections';
 import { createServices } from './services';
 import { SettingsStore } from './settings-store';
+import { ZoteroConnector } from './zotero/connector';
 
 /** Wires the background: storage-backed stores, the service clients, the resolver and the message handlers. */
 export function createBackground(): void {
@@ -20,6 +25,15 @@ export function createBackground(): void {
   const syncReady = notesSync.start().catch((err) => console.warn('RefLens: notes sync unavailable', err));
   const settings = new SettingsStore(local);
   const rejections = new Rejections(local);
+  const customStyles = new CustomStyleStore(local);
+  const zotero = new ZoteroConnector();
+  /** The user's notes as `note` fields of a list's items (keys given per item, in order). */
+  const withNotes = async (items: CslItem[], noteKeys?: string[][]): Promise<CslItem[]> => {
+    if (!noteKeys) return items;
+    const found = await notes.findMany(noteKeys.slice(0, items.length));
+    return items.map((item, i) => (found[i]?.text ? { ...item, note: found[i]!.text } : item));
+  };
+  const formatOptions = async () => ({ locale: (await settings.get()).locale, custom: await customStyles.list() });
   const services = createServices({ settings: () => settings.snapshot(), storage: local });
   const results = new TtlCache(local, { namespace: 'rlref:', maxEntries: 5000 });
   const resolver = new Resolver({
@@ -41,6 +55,7 @@ export function createBackground(): void {
       void settings.get();
     }
     if ('rejections' in changes) rejections.invalidate();
+    if ('cslStyles' in changes) customStyles.invalidate();
   });
 
   // Other sites: the user asks for RefLens with the toolbar button (activeTab grants this one tab, this once).
@@ -52,6 +67,9 @@ export function createBackground(): void {
       .catch((err: Error) => console.warn('RefLens: cannot run on this page:', err.message));
   });
 
+  const contentMatches = (browser.runtime.getManifest().content_scripts ?? []).flatMap((cs) => cs.matches ?? []);
+  registerCopyCommands(browser as unknown as CommandApis, contentMatches);
+
   serve({
     resolve: async ({ refs }) => {
       await ready;
@@ -62,7 +80,20 @@ export function createBackground(): void {
       await ready;
       return { result: await resolver.reject(ref, values) };
     },
-    format: async ({ item, style }) => formatCitation(item, style ?? (await settings.get()).style),
+    format: async ({ item, style }) => formatCitation(item, style ?? (await settings.get()).style, await formatOptions()),
+    'format.list': async ({ items, style, noteKeys }) =>
+      formatList(await withNotes(items, noteKeys), style ?? (await settings.get()).style, await formatOptions()),
+    'styles.list': async () => {
+      const s = await settings.get();
+      return { styles: [...STYLE_CHOICES, ...(await customStyles.choices())], style: s.style, locale: s.locale };
+    },
+    'styles.add': async ({ xml, fileName }) => ({ style: await customStyles.add(xml, fileName) }),
+    'styles.remove': async ({ id }) => {
+      const removed = await customStyles.remove(id);
+      if (removed && (await settings.get()).style === id) await settings.set({ style: STYLE_CHOICES[0]!.id });
+      return { removed };
+    },
+    'zotero.save': async ({ items, noteKeys }) => ({ saved: await zotero.save(await withNotes(items, noteKeys)) }),
     'notes.get': async ({ keys }) => ({ notes: await notes.findMany(keys) }),
     'notes.save': async (edit) => {
       const note = await notes.save(edit);

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
-import { styleChoice } from '../core/citation-styles';
+import type { StyleChoice } from '../core/citation-styles';
+import type { CslItem } from '../core/csl';
 import { workKeys } from '../core/identifiers';
 import { workKeysOfChange } from '../core/notes';
 import { cslFromPage, type ReferenceInput, type ReferenceResult } from '../core/reference';
@@ -8,8 +9,9 @@ import { collapse } from '../sites/dom';
 import { pickAdapter } from '../sites/pick';
 import type { SiteAdapter } from '../sites/types';
 import { writeClipboard } from './clipboard';
-import { SummaryView } from './ui/summary';
+import { listenForCopyCommands } from './commands';
 import type { SavedNote } from './note-saver';
+import { SummaryView, type ListActions, type ListOptions, type MountExporter } from './ui/summary';
 import { ToolsView } from './ui/tools';
 
 /** References sent to the background per message, and annotated per main-thread slice. */
@@ -43,6 +45,7 @@ export function startRefLens(doc: Document, url: URL, adapters: readonly SiteAda
   page.watch();
   page.watchNavigation();
   page.watchNotes();
+  listenForCopyCommands(doc, (targets) => page.copyAt(targets));
 }
 
 /** The closest element containing every item: where a list's own changes happen. */
@@ -64,7 +67,9 @@ class PageController {
   private readonly entries = new Map<Element, Entry>();
   private scanning: Promise<void> = Promise.resolve();
   private rescanTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly summary = new SummaryView(() => this.entries.values());
+  private readonly summary = new SummaryView(() => this.entries.values(), this.listActions());
+  /** Style labels by id (built-in and the user's), fetched once for status messages and menus. */
+  private styles: Promise<{ styles: StyleChoice[]; style: string }> | undefined;
   private readonly observer = new MutationObserver((records) => {
     const foreign = records.some(
       (r) => !isOurs(r.target) && [...r.addedNodes].some((n) => n.nodeType === 1 && !isOurs(n)),
@@ -183,6 +188,14 @@ class PageController {
       copy: () => this.copy(entry),
       saveNote: (text, base) => this.saveNote(entry, text, base),
       rejectMatch: () => this.rejectMatch(entry),
+      menu: {
+        listStyles: async () => (await this.listStyles()).styles,
+        copyAs: (style) => this.copy(entry, style),
+        saveToZotero: async () => {
+          await send('zotero.save', { items: [this.itemOf(entry)] });
+          return 'Saved to Zotero';
+        },
+      },
     });
     entry.view.setState('pending');
     const { doi, pmid, pmcid } = input.ids;
@@ -292,11 +305,58 @@ class PageController {
     }
   }
 
-  private async copy(e: Entry): Promise<string> {
-    const item = e.result?.csl ?? cslFromPage(e.input);
-    const formatted = await send('format', { item });
+  private itemOf(e: Entry): CslItem {
+    return e.result?.csl ?? cslFromPage(e.input);
+  }
+
+  private async copy(e: Entry, style?: string): Promise<string> {
+    const formatted = await send('format', { item: this.itemOf(e), ...(style ? { style } : {}) });
     await writeClipboard(formatted.text, formatted.html);
-    return `Copied ${styleChoice(formatted.style).label} citation`;
+    return `Copied ${formatted.label} citation`;
+  }
+
+  private listStyles(): Promise<{ styles: StyleChoice[]; style: string }> {
+    this.styles ??= send('styles.list', {}).catch((err: unknown) => {
+      this.styles = undefined;
+      throw err;
+    });
+    return this.styles;
+  }
+
+  /** Keyboard shortcut / context menu: copies the first reference that contains one of the targets. */
+  async copyAt(targets: Element[]): Promise<string | undefined> {
+    const all = [...this.entries.values()];
+    const e = targets.map((t) => all.find((x) => x.view.host.contains(t) || x.item.contains(t))).find(Boolean);
+    if (!e) return undefined;
+    const message = await this.copy(e).catch((err: Error) => {
+      e.view.showStatus(err.message, 'error', 6000);
+      throw err;
+    });
+    e.view.showStatus(message);
+    return message;
+  }
+
+  /** The whole list for the summary's export, in page order; notes are added by the background. */
+  private list(options: ListOptions): { items: CslItem[]; noteKeys?: string[][] } {
+    const chosen = [...this.entries.values()]
+      .filter((e) => e.item.isConnected && (!options.onlyResolved || e.result?.state === 'resolved'))
+      .sort((a, b) => a.input.n - b.input.n);
+    return { items: chosen.map((e) => this.itemOf(e)), ...(options.notes ? { noteKeys: chosen.map((e) => this.keysOf(e)) } : {}) };
+  }
+
+  private listActions(): ListActions {
+    return {
+      listStyles: () => this.listStyles(),
+      format: async (style, options) => send('format.list', { ...this.list(options), style }),
+      copy: (text, html) => writeClipboard(text, html),
+      saveToZotero: async (options) => (await send('zotero.save', this.list(options))).saved,
+      loadExporter: async () => {
+        const g = globalThis as { __reflensMountExporter?: MountExporter };
+        if (!g.__reflensMountExporter) await import(/* @vite-ignore */ browser.runtime.getURL('/list-export.js'));
+        if (!g.__reflensMountExporter) throw new Error('the export script did not load');
+        return g.__reflensMountExporter;
+      },
+    };
   }
 
   private async saveNote(e: Entry, text: string, base: string): Promise<SavedNote> {

@@ -1,7 +1,11 @@
+import { isLocaleId, type LocaleId } from './citation-styles';
+
 /** User settings, kept in storage.local under "settings". */
 export interface Settings {
   /** Default citation style: a CSL style id known to the formatter, or 'bibtex' | 'ris' | 'csl-json'. */
   style: string;
+  /** Language of formatted citations: a CSL locale, or 'auto' for each style's own default. */
+  locale: LocaleId;
   /** Contact email sent to services that ask for one (Crossref mailto, NCBI email, Unpaywall email). */
   email: string;
   /** Optional NCBI E-utilities API key (raises the limit from 3 to 10 requests/s). */
@@ -19,6 +23,7 @@ export type ServiceSwitches = Record<ServiceId, boolean>;
 
 export const DEFAULT_SETTINGS: Settings = {
   style: 'apa',
+  locale: 'auto',
   email: '',
   ncbiApiKey: '',
   openalexApiKey: '',
@@ -35,6 +40,7 @@ const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 export function mergeSettings(base: Settings, patch: Partial<Record<keyof Settings, unknown>>): Settings {
   const out = { ...base, services: { ...DEFAULT_SETTINGS.services, ...base.services } };
   if (typeof patch.style === 'string' && patch.style.trim()) out.style = patch.style.trim();
+  if (isLocaleId(patch.locale)) out.locale = patch.locale;
   if (typeof patch.email === 'string') {
     const e = patch.email.trim();
     if (e === '' || EMAIL.test(e)) out.email = e;

@@ -3,6 +3,7 @@ import type { OpenAccessCopy, ReferenceInput, ReferenceResult } from '../core/re
 import type { Note } from '../core/notes';
 import type { SyncStatus } from '../core/notes-sync';
 import type { Settings } from '../core/settings';
+import type { LocaleId, StyleChoice } from '../core/citation-styles';
 
 /**
  * The one message protocol between content scripts / extension pages and the background.
@@ -24,8 +25,28 @@ export interface Protocol {
   /** Format one work in a citation style (CSL style id, or 'bibtex' | 'ris' | 'csl-json'). */
   format: {
     req: { item: CslItem; style?: string };
-    res: { text: string; html?: string; style: string };
+    /** `label`: the style's name, for messages. */
+    res: { text: string; html?: string; style: string; label: string };
   };
+  /**
+   * A whole reference list in one format (numeric styles keep their numbers). With `noteKeys` (the work keys of
+   * each item, in order), the user's notes go into the items' `note` fields.
+   */
+  'format.list': {
+    req: { items: CslItem[]; style?: string; noteKeys?: string[][] };
+    res: { text: string; html?: string; style: string; label: string; count: number };
+  };
+  /** Every style the user can pick (built-in, then added ones), the default style and the citation language. */
+  'styles.list': { req: Record<string, never>; res: { styles: StyleChoice[]; style: string; locale: LocaleId } };
+  /** Adds a CSL style file; an invalid one is an error with code 'invalid-style' and stores nothing. */
+  'styles.add': { req: { xml: string; fileName?: string }; res: { style: StyleChoice } };
+  /** Removes an added style (the default falls back to APA if it was that one). */
+  'styles.remove': { req: { id: string }; res: { removed: boolean } };
+  /**
+   * Saves works to the Zotero desktop app through its local connector. Code 'zotero-unavailable' when Zotero is
+   * not running (or refuses), so the page can offer a file download instead.
+   */
+  'zotero.save': { req: { items: CslItem[]; noteKeys?: string[][] }; res: { saved: number } };
   /** Notes for several works at once; keyed by the first work key of each entry that has a note. */
   'notes.get': { req: { keys: string[][] }; res: { notes: Array<Note | null> } };
   /**
@@ -67,4 +88,17 @@ export type Reply<K extends MessageType> = { ok: true; value: Response<K> } | { 
 
 export function isEnvelope(x: unknown): x is Envelope {
   return typeof x === 'object' && x !== null && (x as { reflens?: unknown }).reflens === 1 && typeof (x as { type?: unknown }).type === 'string';
+}
+
+/**
+ * The one message the background sends to a tab's content script: copy the citation of the reference that has
+ * keyboard focus or was last clicked (keyboard shortcut), or that was right-clicked (context menu).
+ */
+export interface ContentCommand {
+  reflensCommand: 'copy-citation';
+  via: 'keyboard' | 'context-menu';
+}
+
+export function isContentCommand(x: unknown): x is ContentCommand {
+  return (x as ContentCommand | null)?.reflensCommand === 'copy-citation';
 }

@@ -152,4 +152,11 @@ describe.skipIf(SKIP_FIREFOX)('Firefox ESR: seed page with the extension install
     expect(firefox.errors, 'page errors and console errors').toEqual([]);
     console.info(`[firefox e2e] ${refs.length} references, ${looked.length} DOIs by lookup, ${apiCalls.length} API requests`);
   });
+
+  it('loads the whole-list export controls on first use (a dynamic import in the content script)', async () => {
+    const root = `document.querySelector('reflens-summary').shadowRoot`;
+    await firefox.evaluate(`${root}.querySelector('button[data-reflens-action="export"]').click()`);
+    await firefox.waitFor(`${root}.querySelectorAll('select[data-reflens-export-style] option').length > 10`, 15_000);
+    expect(await firefox.evaluate<string>(`${root}.querySelector('select[data-reflens-export-style]').value`)).toBe('apa');
+  });
 });

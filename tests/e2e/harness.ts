@@ -64,6 +64,8 @@ export interface TestServer {
   mountApi(handler: RequestHandler | undefined): void;
   /** Serve an extra page or replace one. */
   addRoute(route: PageRoute): void;
+  /** Answer every request to `host` (any port) with `handler`, before pages and API hosts; undefined removes it. */
+  mountHost(host: string, handler: RequestHandler | undefined): void;
   close(): Promise<void>;
 }
 
@@ -160,6 +162,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   let apiHandler = options.apiHandler;
   const verbose = options.verbose ?? process.env.E2E_LOG_REQUESTS === '1';
   const requests: LoggedRequest[] = [];
+  const hostHandlers = new Map<string, RequestHandler>();
 
   const handle = (scheme: 'http' | 'https') => async (req: http.IncomingMessage, res: http.ServerResponse) => {
     // A browser using this server as its proxy (Firefox) sends plain-http requests in absolute form.
@@ -174,6 +177,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       entry.status = res.statusCode;
       if (verbose) process.stderr.write(`[e2e-server] ${entry.method} ${scheme}://${host}${path} -> ${res.statusCode}\n`);
     });
+
+    const own = hostHandlers.get(host);
+    if (own) {
+      try {
+        await own(req, res);
+      } catch (err) {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`handler failed: ${String(err)}`);
+      }
+      return;
+    }
 
     const pathname = new URL(path, 'http://x').pathname;
     const route = routes.get(routeKey(host, pathname));
@@ -249,6 +263,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       apiHandler = handler;
     },
     addRoute,
+    mountHost: (host, handler) => {
+      if (handler) hostHandlers.set(host, handler);
+      else hostHandlers.delete(host);
+    },
     close: async () => {
       for (const s of sockets) s.destroy();
       httpServer.closeAllConnections();

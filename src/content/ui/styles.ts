@@ -3,8 +3,9 @@ export const TOOLS_CSS = `
 :host { all: initial; display: block; margin: 4px 0 2px; font: 12px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; }
 .bar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; }
 a, button { font: inherit; display: inline-flex; align-items: center; gap: 3px; padding: 0 7px; min-height: 20px; border: 1px solid #c6ccd2; border-radius: 10px; background: #f6f8fa; color: #0b57a4; text-decoration: none; cursor: pointer; }
+select { font: inherit; min-height: 20px; padding: 0 4px; border: 1px solid #c6ccd2; border-radius: 10px; background: #f6f8fa; color: #0b57a4; cursor: pointer; }
 a:hover, button:hover { background: #eaf1fb; border-color: #8fb3de; }
-a:focus-visible, button:focus-visible, textarea:focus-visible { outline: 2px solid #0b57a4; outline-offset: 1px; }
+a:focus-visible, button:focus-visible, select:focus-visible, textarea:focus-visible { outline: 2px solid #0b57a4; outline-offset: 1px; }
 a[data-reflens-source="lookup"] { border-style: dashed; }
 button[aria-pressed="true"], :host([data-has-note]) button[data-reflens-action="note"] { background: #fff5cc; border-color: #d4a72c; color: #6b4f00; }
 a.search { border-style: dotted; color: #57606a; }

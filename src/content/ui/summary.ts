@@ -1,5 +1,29 @@
+import type { StyleChoice } from '../../core/citation-styles';
 import type { Flag, ReferenceResult } from '../../core/reference';
 import { applyStyles, el } from './styles';
+
+/** Which references go into a whole-list export. */
+export interface ListOptions {
+  /** Only references with a DOI or PMID (state "resolved"). */
+  onlyResolved: boolean;
+  /** The user's private notes as `note` fields. */
+  notes: boolean;
+}
+
+/** What the export part of the summary asks of the page controller (formatting happens in the background). */
+export interface ListActions {
+  listStyles(): Promise<{ styles: StyleChoice[]; style: string }>;
+  format(style: string, options: ListOptions): Promise<{ text: string; html?: string; style: string; count: number }>;
+  copy(text: string, html?: string): Promise<void>;
+  /** Resolves to the number saved; rejects with code 'zotero-unavailable' when Zotero is not running. */
+  saveToZotero(options: ListOptions): Promise<number>;
+  /** Loads the export controls (a separate script) and answers their mount function. */
+  loadExporter(): Promise<MountExporter>;
+}
+
+/** Builds the export controls after `toggle` in `panel` and opens them; later clicks on the toggle show or hide them. */
+export type MountExporter = (actions: ListActions, root: ShadowRoot, toggle: HTMLButtonElement, panel: HTMLElement) => void;
+
 
 /** What the summary needs of each reference the page controller tracks. */
 export interface SummarySource {
@@ -100,7 +124,10 @@ export class SummaryView {
   private readonly jumps: HTMLElement;
   private scheduled = false;
 
-  constructor(private readonly source: () => Iterable<SummarySource>) {
+  constructor(
+    private readonly source: () => Iterable<SummarySource>,
+    actions?: ListActions,
+  ) {
     this.host = document.createElement('reflens-summary');
     const root = this.host.attachShadow({ mode: 'open' });
     applyStyles(root, SUMMARY_CSS);
@@ -111,6 +138,22 @@ export class SummaryView {
     bar.append(this.line);
     this.jumps = el('div', { class: 'jumps', hidden: '' });
     panel.append(bar, this.jumps);
+    if (actions) {
+      // The export controls are loaded on first use, keeping them out of every page's content script.
+      const toggle = el('button', { type: 'button', 'data-reflens-action': 'export', 'aria-expanded': 'false' }, 'Export list…');
+      toggle.addEventListener('click', () => {
+        if (toggle.hasAttribute('data-loading')) return;
+        toggle.setAttribute('data-loading', '');
+        actions
+          .loadExporter()
+          .then((mount) => mount(actions, root, toggle, panel))
+          .catch((err: Error) => {
+            toggle.removeAttribute('data-loading');
+            this.line.textContent = `Export unavailable: ${err.message}`;
+          });
+      });
+      bar.append(toggle);
+    }
     root.append(panel);
   }
 
@@ -181,3 +224,4 @@ export class SummaryView {
     return a;
   }
 }
+

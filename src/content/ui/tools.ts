@@ -2,6 +2,7 @@ import { doiUrl, pmcUrl, pubmedUrl } from '../../core/identifiers';
 import type { Flag, IdKind, LinkedId, OpenAccessCopy, ReferenceResult } from '../../core/reference';
 import { safeHttpUrl } from '../../core/url';
 import { NoteSaver, type SavedNote } from '../note-saver';
+import { copyAsMenu, type CopyMenuCallbacks } from './copy-menu';
 import { applyStyles, el } from './styles';
 
 export interface ToolsCallbacks {
@@ -11,6 +12,8 @@ export interface ToolsCallbacks {
   saveNote(text: string, base: string): Promise<SavedNote>;
   /** The user says the looked-up identifiers are wrong for this reference. */
   rejectMatch(): Promise<void>;
+  /** "Cite as…" menu: any style, or Zotero. */
+  menu?: CopyMenuCallbacks;
 }
 
 const LINK_LABEL: Record<IdKind, string> = { doi: 'DOI', pubmed: 'PubMed', pmc: 'PMC' };
@@ -61,7 +64,8 @@ export class ToolsView {
     this.noteButton.addEventListener('click', () => this.toggleNote());
     this.flags = el('span', { class: 'bar' });
     this.status = el('span', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-reflens-status-message': '' });
-    bar.append(this.links, copy, this.noteButton, this.flags, this.status);
+    const menu = callbacks.menu && copyAsMenu(n, callbacks.menu, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500));
+    bar.append(this.links, copy, ...(menu ? [menu] : []), this.noteButton, this.flags, this.status);
 
     const noteId = `reflens-note-${n}`;
     this.noteButton.setAttribute('aria-controls', noteId);
