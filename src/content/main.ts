@@ -218,16 +218,14 @@ class PageController {
       // In one task, so that the browser lays the page out once for the whole batch.
       const due = Math.min(MAX_INSERT_EVERY_MS, Math.max(INSERT_EVERY_MS, RENDER_SHARE * pausedMs));
       if (built.length >= MAX_INSERT_BATCH || (built.length >= MIN_INSERT_BATCH && performance.now() - lastInsert > due)) {
-        for (const e of built) this.insert(adapter, e);
+        this.insertAll(adapter, built);
         built = [];
-        this.summary.place([...this.entries.keys()][0]!); // in the same frame: it moves the whole list down
         lastInsert = performance.now();
         pausedMs = 0;
       }
     });
-    for (const e of built) this.insert(adapter, e);
+    this.insertAll(adapter, built);
     performance.mark('reflens:annotated');
-    this.summary.place([...this.entries.keys()][0]!);
     this.summary.refresh();
     this.listFound = true;
     this.watch();
@@ -265,6 +263,15 @@ class PageController {
     return entry;
   }
 
+  /** Inserts a batch of tools and the summary in one task, so that the browser lays the page out once for them. */
+  private insertAll(adapter: SiteAdapter, entries: Entry[]): void {
+    for (const e of entries) this.insert(adapter, e);
+    const first = this.entries.keys().next().value;
+    if (first) this.summary.place(first);
+    // The records of these insertions are all ours (a task runs no page code in between): skip the filtering.
+    this.observer.takeRecords();
+  }
+
   /** Marks the item and puts its tools into the page. */
   private insert(adapter: SiteAdapter, entry: Entry): void {
     const { item, view } = entry;
@@ -281,12 +288,13 @@ class PageController {
       // Applied in slices like the annotation: 100 results at once can be a long task.
       await sliced(batch, (e) => {
         const r = byN.get(e.input.n);
-        if (r) this.apply(e, r);
-        else this.fail(e, 'No answer for this reference.');
+        if (r) this.apply(e, r, false);
+        else this.fail(e, 'No answer for this reference.', false);
       });
     } catch (err) {
-      for (const e of batch) this.fail(e, (err as Error).message);
+      for (const e of batch) this.fail(e, (err as Error).message, false);
     }
+    this.summary.refresh(); // once per batch: it counts every reference of the page
   }
 
   /** Second phase: free copies from per-DOI services; the identifiers (and page status) are already final. */
@@ -303,14 +311,16 @@ class PageController {
         const e = byN.get(n);
         if (!e?.result) return;
         e.result = { ...e.result, oa };
-        this.apply(e, e.result);
+        this.apply(e, e.result, false);
       });
+      this.summary.refresh();
     } catch (err) {
       console.warn('RefLens: open-access lookup failed', err);
     }
   }
 
-  private apply(e: Entry, r: ReferenceResult): void {
+  /** Shows a result; `refresh` false when the caller refreshes the summary once for a whole batch. */
+  private apply(e: Entry, r: ReferenceResult, refresh = true): void {
     e.result = r;
     e.view.setLinks({ doi: r.doi, pmid: r.pmid, pmcid: r.pmcid }, r.oa);
     e.view.setFlags(r.flags);
@@ -318,7 +328,7 @@ class PageController {
     if (r.state === 'unresolved') e.view.setSearchLinks(r.csl.title ?? e.input.text);
     // Why nothing was found, or which service failed (identifiers may still be shown): a short, persistent line.
     if (r.message) e.view.showStatus(r.message, r.state === 'error' ? 'error' : 'info', 0);
-    this.summary.refresh();
+    if (refresh) this.summary.refresh();
   }
 
   private async rejectMatch(e: Entry): Promise<void> {
@@ -329,10 +339,10 @@ class PageController {
     this.apply(e, result);
   }
 
-  private fail(e: Entry, message: string): void {
+  private fail(e: Entry, message: string, refresh = true): void {
     e.view.setState('error');
     e.view.showStatus(message, 'error');
-    this.summary.refresh();
+    if (refresh) this.summary.refresh();
   }
 
   private keysOf(e: Entry): string[] {
