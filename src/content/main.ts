@@ -28,15 +28,15 @@ const MAX_INSERT_EVERY_MS = 4000;
  * Styling new bars costs the browser per bar: a cap keeps each insertion's frame short on the longest lists; a floor
  * keeps a starved page (slow machine) from paying a whole-page frame for a handful of bars.
  */
-const MAX_INSERT_BATCH = 1000;
+const MAX_INSERT_BATCH = 500;
 const MIN_INSERT_BATCH = 250;
 const RESCAN_DELAY_MS = 250;
 
 interface Entry {
   item: Element;
   input: ReferenceInput;
-  /** Work keys from the page's own data, computed while building (notes are looked up under them). */
-  pageKeys: string[];
+  /** Work keys from the page's own data, computed while building for the notes lookup, then dropped. */
+  pageKeys?: string[];
   view: ToolsView;
   result?: ReferenceResult;
 }
@@ -346,7 +346,7 @@ class PageController {
   }
 
   private keysOf(e: Entry): string[] {
-    return e.result?.workKeys ?? e.pageKeys;
+    return e.result?.workKeys ?? e.pageKeys ?? workKeys(e.input.ids, e.input.csl);
   }
 
   /** Keeps notes current when they change in another tab or the notes library (storage events, no network). */
@@ -365,9 +365,11 @@ class PageController {
 
   private async loadNotes(entries: Entry[]): Promise<void> {
     const withKeys = entries.filter((e) => this.keysOf(e).length > 0);
+    const keys = withKeys.map((e) => this.keysOf(e));
+    for (const e of entries) delete e.pageKeys;
     if (withKeys.length === 0) return;
     try {
-      const { notes } = await send('notes.get', { keys: withKeys.map((e) => this.keysOf(e)) });
+      const { notes } = await send('notes.get', { keys });
       withKeys.forEach((e, i) => {
         const note = notes[i];
         if (note) e.view.setNote(note.text);
