@@ -16,10 +16,11 @@ const RESOLVE_BATCH = 100;
 /** Main-thread work per slice before the page gets a turn (input, rendering): well under a 50 ms long task. */
 const SLICE_MS = 8;
 /**
- * Built tools go into the page at most this often, and the page's own turns (mostly rendering) get at least 3/4 of
- * the time: each insertion makes the browser lay out and re-walk the page below the new bars, which on a long list
- * costs far more than building them. One insertion per slice cost one such frame per slice: seconds of blocked
- * page on a 5,000-item list (issue 7).
+ * Built tools go into the page in batches, at most every INSERT_EVERY_MS and at most every RENDER_SHARE times the
+ * longest turn the page took after the last batch (its frame), unless MAX_INSERT_BATCH bars wait: each insertion
+ * makes the browser lay out and re-walk the page below the new bars, which on a long list costs far more than
+ * building them. One insertion per slice cost one such frame per slice: seconds of blocked page on a 5,000-item
+ * list (issue 7).
  */
 const INSERT_EVERY_MS = 500;
 const RENDER_SHARE = 4;
