@@ -3,7 +3,8 @@
  * 100 ms latency and the services' real rate limits. Measures time to data-reflens-status=done on a cold profile
  * and again warm (cache filled), requests per service, and a naive strategy (one Crossref query per reference,
  * sequential, paced at Crossref's public limit) in the same run. Last line: one JSON object.
- * Usage: npm run bench [-- --latency 100 --runs 3 --email you@uni.edu]
+ * Usage: npm run bench [-- --latency 100 --runs 3 --email you@uni.edu] [-- --budget-only]
+ * --budget-only skips the seed-page runs and measures only the content script's budget (part 2).
  * With --email the user's contact email is set first, as the options page would (Crossref's polite pool).
  */
 import { readdirSync, statSync } from 'node:fs';
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     latency: { type: 'string', default: '100' },
     runs: { type: 'string', default: '3' },
     email: { type: 'string', default: '' },
+    'budget-only': { type: 'boolean', default: false },
   },
 });
 const latencyMs = Number(args.latency);
@@ -88,7 +90,22 @@ async function naive(server: TestServer, texts: string[]): Promise<number> {
   return performance.now() - started;
 }
 
+/** Content scripts are bundled per platform family; a page loads one, so the budget is the largest. */
+function contentScriptBytes(): number {
+  const scriptsDir = join(EXTENSION_DIR, 'content-scripts');
+  return Math.max(...readdirSync(scriptsDir).map((f) => statSync(join(scriptsDir, f)).size));
+}
+
+const BUDGET_SIZES = [50, 200, 1000];
+
+async function budgetOnly(): Promise<void> {
+  const budget = await measureBudget({ sizes: BUDGET_SIZES, latencyMs, log: (line) => console.log(line) });
+  const { bySize: _, ...figures } = budget;
+  console.log(JSON.stringify({ latencyMs, contentScriptBytes: contentScriptBytes(), ...figures }));
+}
+
 async function main(): Promise<void> {
+  if (args['budget-only']) return budgetOnly();
   const cold: number[] = [];
   const warm: number[] = [];
   const naiveMs: number[] = [];
@@ -136,12 +153,9 @@ async function main(): Promise<void> {
       await server.close();
     }
   }
-  // Content scripts are bundled per platform family; a page loads one, so the budget is the largest.
-  const scriptsDir = join(EXTENSION_DIR, 'content-scripts');
-  const contentScriptBytes = Math.max(...readdirSync(scriptsDir).map((f) => statSync(join(scriptsDir, f)).size));
   // Part 2: the content script's performance budget on generated pages of 50, 200 and 1,000 references.
   console.log('budget (scripts/lib/bench-budget.ts):');
-  const budget = await measureBudget({ sizes: [50, 200, 1000], latencyMs, log: (line) => console.log(line) });
+  const budget = await measureBudget({ sizes: BUDGET_SIZES, latencyMs, log: (line) => console.log(line) });
   const summary = {
     references: count,
     latencyMs,
@@ -153,7 +167,7 @@ async function main(): Promise<void> {
     naiveMs: Math.round(median(naiveMs)),
     speedup: Number((median(naiveMs) / median(cold)).toFixed(2)),
     requests,
-    contentScriptBytes,
+    contentScriptBytes: contentScriptBytes(),
     mainThreadMsPer100Refs: budget.mainThreadMsPer100Refs,
     longTasksOver50ms: budget.longTasksOver50ms,
     heapGrowthMB: budget.heapGrowthMB,

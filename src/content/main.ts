@@ -14,19 +14,73 @@ import type { SavedNote } from './note-saver';
 import { SummaryView, type ListActions, type ListOptions, type MountExporter } from './ui/summary';
 import { ToolsView } from './ui/tools';
 
-/** References sent to the background per message, and annotated per main-thread slice. */
+/** References sent to the background per message. */
 const RESOLVE_BATCH = 100;
-const DOM_SLICE = 40;
+/** Main-thread work per slice before the page gets a turn (input, rendering): well under a 50 ms long task. */
+const SLICE_MS = 8;
+/**
+ * Built tools go into the page in batches, at most every INSERT_EVERY_MS and at most every RENDER_SHARE times the
+ * longest turn the page took after the last batch (its frame), unless MAX_INSERT_BATCH bars wait: each insertion
+ * makes the browser lay out and re-walk the page below the new bars, which on a long list costs far more than
+ * building them. One insertion per slice cost one such frame per slice: seconds of blocked page on a 5,000-item
+ * list (issue 7).
+ */
+const INSERT_EVERY_MS = 500;
+const RENDER_SHARE = 4;
+const MAX_INSERT_EVERY_MS = 4000;
+/**
+ * Styling new bars costs the browser per bar: a cap keeps each insertion's frame short on the longest lists; a floor
+ * keeps a starved page (slow machine) from paying a whole-page frame for a handful of bars.
+ */
+const MAX_INSERT_BATCH = 500;
+const MIN_INSERT_BATCH = 250;
 const RESCAN_DELAY_MS = 250;
 
 interface Entry {
   item: Element;
   input: ReferenceInput;
+  /** Work keys from the page's own data, computed while building for the notes lookup, then dropped. */
+  pageKeys?: string[];
   view: ToolsView;
   result?: ReferenceResult;
 }
 
-const yieldToMain = () => new Promise<void>((r) => setTimeout(r, 0));
+/** Resolvers of pending yields, run one per posted message (no 4 ms timer clamp between slices). */
+const resumes: Array<() => void> = [];
+let channel: MessagePort | undefined;
+/** Longest turn the page took since the last reset: what the last insertion cost it. */
+let pausedMs = 0;
+
+/**
+ * Gives the page a turn with a new task. Not scheduler.yield(): its continuations run ahead of the page's own
+ * tasks, which starved them for the whole of a 5,000-item list.
+ */
+async function yieldToMain(): Promise<void> {
+  const t = performance.now();
+  if (!channel && typeof MessageChannel === 'function') {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => resumes.shift()?.();
+    channel = port2;
+  }
+  await new Promise<void>((resume) => {
+    if (!channel) return void setTimeout(resume, 0);
+    resumes.push(resume);
+    channel.postMessage(null);
+  });
+  pausedMs = Math.max(pausedMs, performance.now() - t);
+}
+
+/** Runs `work` on each of `items` in slices of about SLICE_MS, yielding to the page between slices. */
+async function sliced<T>(items: readonly T[], work: (x: T, i: number) => void): Promise<void> {
+  let t = performance.now();
+  for (let i = 0; i < items.length; i++) {
+    work(items[i]!, i);
+    if (i + 1 < items.length && performance.now() - t > SLICE_MS) {
+      await yieldToMain();
+      t = performance.now();
+    }
+  }
+}
 
 /**
  * Entry point of every content script bundle, with that bundle's adapters. Never throws into the page.
@@ -159,31 +213,48 @@ class PageController {
     if (fresh.length === 0) return;
     this.doc.documentElement.setAttribute('data-reflens-status', 'working');
 
+    // Extraction and tools are built off the page in slices; the tools go into the page in a few large batches.
     const added: Entry[] = [];
-    for (let i = 0; i < fresh.length; i += DOM_SLICE) {
-      for (const { item, n } of fresh.slice(i, i + DOM_SLICE)) added.push(this.annotate(adapter, item, n));
-      if (i + DOM_SLICE < fresh.length) await yieldToMain();
-    }
+    let built: Entry[] = [];
+    let lastInsert = performance.now();
+    pausedMs = 0;
+    await sliced(fresh, ({ item, n }) => {
+      const entry = this.build(adapter, item, n);
+      added.push(entry);
+      built.push(entry);
+      // In one task, so that the browser lays the page out once for the whole batch.
+      const due = Math.min(MAX_INSERT_EVERY_MS, Math.max(INSERT_EVERY_MS, RENDER_SHARE * pausedMs));
+      if (built.length >= MAX_INSERT_BATCH || (built.length >= MIN_INSERT_BATCH && performance.now() - lastInsert > due)) {
+        this.insertAll(adapter, built);
+        built = [];
+        lastInsert = performance.now();
+        pausedMs = 0;
+      }
+    });
+    this.insertAll(adapter, built);
     performance.mark('reflens:annotated');
-    this.summary.place([...this.entries.keys()][0]!);
     this.summary.refresh();
     this.listFound = true;
     this.watch();
+    await yieldToMain();
     void this.loadNotes(added);
-    for (let i = 0; i < added.length; i += RESOLVE_BATCH) await this.resolve(added.slice(i, i + RESOLVE_BATCH));
+    for (let i = 0; i < added.length; i += RESOLVE_BATCH) {
+      await yieldToMain(); // each message is serialised on the main thread
+      await this.resolve(added.slice(i, i + RESOLVE_BATCH));
+    }
     this.updatePageStatus();
     void this.openAccess(added);
   }
 
-  private annotate(adapter: SiteAdapter, item: Element, n: number): Entry {
+  /** Reads one item and builds its tools, without touching the page yet. */
+  private build(adapter: SiteAdapter, item: Element, n: number): Entry {
     let input: ReferenceInput;
     try {
       input = { n, ...adapter.extract(item) };
     } catch {
       input = { n, text: collapse(item.textContent ?? ''), ids: {}, csl: {} };
     }
-    item.setAttribute('data-reflens-ref', String(n));
-    const entry: Entry = { item, input, view: undefined as unknown as ToolsView };
+    const entry: Entry = { item, input, pageKeys: workKeys(input.ids, input.csl), view: undefined as unknown as ToolsView };
     entry.view = new ToolsView(item, n, {
       copy: () => this.copy(entry),
       saveNote: (text, base) => this.saveNote(entry, text, base),
@@ -197,33 +268,48 @@ class PageController {
         },
       },
     });
-    entry.view.setState('pending');
     const { doi, pmid, pmcid } = input.ids;
     entry.view.setLinks({
       doi: doi ? { value: doi, source: 'page' } : undefined,
       pmid: pmid ? { value: pmid, source: 'page' } : undefined,
       pmcid: pmcid ? { value: pmcid, source: 'page' } : undefined,
     });
-    if (adapter.placeTools) adapter.placeTools(item, entry.view.host);
-    else item.append(entry.view.host);
     this.entries.set(item, entry);
     return entry;
+  }
+
+  /** Inserts a batch of tools and the summary in one task, so that the browser lays the page out once for them. */
+  private insertAll(adapter: SiteAdapter, entries: Entry[]): void {
+    for (const e of entries) this.insert(adapter, e);
+    const first = this.entries.keys().next().value;
+    if (first) this.summary.place(first);
+    // The records of these insertions are all ours (a task runs no page code in between): skip the filtering.
+    this.observer.takeRecords();
+  }
+
+  /** Marks the item and puts its tools into the page. */
+  private insert(adapter: SiteAdapter, entry: Entry): void {
+    const { item, view } = entry;
+    if (!entry.result) view.setState('pending');
+    item.setAttribute('data-reflens-ref', String(entry.input.n));
+    if (adapter.placeTools) adapter.placeTools(item, view.host);
+    else item.append(view.host);
   }
 
   private async resolve(batch: Entry[]): Promise<void> {
     try {
       const { results } = await send('resolve', { refs: batch.map((e) => e.input) });
       const byN = new Map(results.map((r) => [r.n, r]));
-      // Applied in slices like the annotation: 100 results at once would be one long task.
-      for (const [i, e] of batch.entries()) {
-        if (i > 0 && i % DOM_SLICE === 0) await yieldToMain();
+      // Applied in slices like the annotation: 100 results at once can be a long task.
+      await sliced(batch, (e) => {
         const r = byN.get(e.input.n);
-        if (r) this.apply(e, r);
-        else this.fail(e, 'No answer for this reference.');
-      }
+        if (r) this.apply(e, r, false);
+        else this.fail(e, 'No answer for this reference.', false);
+      });
     } catch (err) {
-      for (const e of batch) this.fail(e, (err as Error).message);
+      for (const e of batch) this.fail(e, (err as Error).message, false);
     }
+    this.summary.refresh(); // once per batch: it counts every reference of the page
   }
 
   /** Second phase: free copies from per-DOI services; the identifiers (and page status) are already final. */
@@ -236,19 +322,20 @@ class PageController {
     try {
       const { results } = await send('openAccess', { refs });
       const byN = new Map(entries.map((e) => [e.input.n, e]));
-      for (const [i, { n, oa }] of results.entries()) {
-        if (i > 0 && i % DOM_SLICE === 0) await yieldToMain();
+      await sliced(results, ({ n, oa }) => {
         const e = byN.get(n);
-        if (!e?.result) continue;
+        if (!e?.result) return;
         e.result = { ...e.result, oa };
-        this.apply(e, e.result);
-      }
+        this.apply(e, e.result, false);
+      });
+      this.summary.refresh();
     } catch (err) {
       console.warn('RefLens: open-access lookup failed', err);
     }
   }
 
-  private apply(e: Entry, r: ReferenceResult): void {
+  /** Shows a result; `refresh` false when the caller refreshes the summary once for a whole batch. */
+  private apply(e: Entry, r: ReferenceResult, refresh = true): void {
     e.result = r;
     e.view.setLinks({ doi: r.doi, pmid: r.pmid, pmcid: r.pmcid }, r.oa);
     e.view.setFlags(r.flags);
@@ -256,7 +343,7 @@ class PageController {
     if (r.state === 'unresolved') e.view.setSearchLinks(r.csl.title ?? e.input.text);
     // Why nothing was found, or which service failed (identifiers may still be shown): a short, persistent line.
     if (r.message) e.view.showStatus(r.message, r.state === 'error' ? 'error' : 'info', 0);
-    this.summary.refresh();
+    if (refresh) this.summary.refresh();
   }
 
   private async rejectMatch(e: Entry): Promise<void> {
@@ -267,14 +354,14 @@ class PageController {
     this.apply(e, result);
   }
 
-  private fail(e: Entry, message: string): void {
+  private fail(e: Entry, message: string, refresh = true): void {
     e.view.setState('error');
     e.view.showStatus(message, 'error');
-    this.summary.refresh();
+    if (refresh) this.summary.refresh();
   }
 
   private keysOf(e: Entry): string[] {
-    return e.result?.workKeys ?? workKeys(e.input.ids, e.input.csl);
+    return e.result?.workKeys ?? e.pageKeys ?? workKeys(e.input.ids, e.input.csl);
   }
 
   /** Keeps notes current when they change in another tab or the notes library (storage events, no network). */
@@ -293,9 +380,11 @@ class PageController {
 
   private async loadNotes(entries: Entry[]): Promise<void> {
     const withKeys = entries.filter((e) => this.keysOf(e).length > 0);
+    const keys = withKeys.map((e) => this.keysOf(e));
+    for (const e of entries) delete e.pageKeys;
     if (withKeys.length === 0) return;
     try {
-      const { notes } = await send('notes.get', { keys: withKeys.map((e) => this.keysOf(e)) });
+      const { notes } = await send('notes.get', { keys });
       withKeys.forEach((e, i) => {
         const note = notes[i];
         if (note) e.view.setNote(note.text);

@@ -1,22 +1,25 @@
 /** Small DOM readers shared by site adapters. They never mutate the page. */
 
-const BLOCK = /^(ADDRESS|ARTICLE|ASIDE|BLOCKQUOTE|DD|DIV|DL|DT|FIGCAPTION|FIGURE|FOOTER|H[1-6]|HEADER|LI|OL|P|SECTION|TABLE|TD|TH|TR|UL)$/;
+const BLOCK = new Set(['address', 'article', 'aside', 'blockquote', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'li', 'ol', 'p', 'section', 'table', 'td', 'th', 'tr', 'ul', 'br']);
+const SKIP = new Set(['script', 'style', 'template', 'reflens-tools']);
 
 /**
  * Visible-ish text of an element: text nodes joined, block boundaries become spaces, whitespace collapsed.
- * Subtrees matching `exclude` (link buttons, labels, our own tools) are skipped.
+ * Subtrees matching `exclude` (link buttons, labels, our own tools) are skipped. Reads no layout (runs for every
+ * item of long lists): the excluded elements are found in one query, not matched one element at a time.
  */
 export function textOf(el: Element, exclude?: string): string {
+  const excluded = exclude ? el.querySelectorAll(exclude) : [];
+  const skip = excluded.length ? new Set<Element>(excluded) : undefined;
   const parts: string[] = [];
   const walk = (node: Node): void => {
     for (let c = node.firstChild; c; c = c.nextSibling) {
       if (c.nodeType === 3) parts.push(c.nodeValue ?? '');
       else if (c.nodeType === 1) {
         const e = c as Element;
-        const tag = e.tagName.toUpperCase();
-        if (tag === 'SCRIPT' || tag === 'STYLE' || tag === 'TEMPLATE' || tag === 'REFLENS-TOOLS') continue;
-        if (exclude && e.matches(exclude)) continue;
-        const block = BLOCK.test(tag) || tag === 'BR';
+        const tag = e.localName.toLowerCase();
+        if (SKIP.has(tag) || skip?.has(e)) continue;
+        const block = BLOCK.has(tag);
         if (block) parts.push(' ');
         walk(e);
         if (block) parts.push(' ');

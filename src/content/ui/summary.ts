@@ -98,7 +98,7 @@ export function summaryText(c: SummaryCounts): string {
 }
 
 const SUMMARY_CSS = `
-:host { margin: 6px 0 10px; }
+:host { margin: 6px 0 10px; padding: 0; content-visibility: visible; }
 .panel { display: flex; flex-direction: column; gap: 3px; padding: 4px 8px; border: 1px solid #d0d7de; border-radius: 6px; background: #f6f8fa; max-width: 60em; }
 .jumps { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; }
 .jumps[hidden] { display: none; }

@@ -1,0 +1,93 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ToolsView, type ToolsCallbacks } from '../../src/content/ui/tools';
+import { textOf } from '../../src/sites/dom';
+
+function view(n = 3, callbacks: Partial<ToolsCallbacks> = {}) {
+  document.body.innerHTML = '<ol><li id="item">A reference</li></ol>';
+  const item = document.getElementById('item')!;
+  const cb: ToolsCallbacks = {
+    copy: vi.fn(async () => 'Copied APA citation'),
+    saveNote: vi.fn(async (text: string) => ({ text })),
+    rejectMatch: vi.fn(async () => undefined),
+    ...callbacks,
+  };
+  const v = new ToolsView(item, n, cb);
+  item.append(v.host);
+  return { item, v, cb, root: v.host.shadowRoot! };
+}
+
+const page = (value: string) => ({ value, source: 'page' as const });
+
+describe('tools view (cloned from one template)', () => {
+  it('keeps the public DOM contract, with labels naming its own reference', () => {
+    const { root, v } = view(7);
+    expect(v.host.localName).toBe('reflens-tools');
+    expect(root.mode).toBe('open');
+    expect(root.querySelector('button[data-reflens-action="copy"]')?.getAttribute('aria-label')).toBe('Copy citation of reference 7');
+    const note = root.querySelector('button[data-reflens-action="note"]')!;
+    expect(note.getAttribute('aria-controls')).toBe('reflens-note-7');
+    expect(root.getElementById('reflens-note-7')?.hasAttribute('hidden')).toBe(true);
+    expect(root.querySelector('textarea[data-reflens-note]')?.getAttribute('aria-label')).toContain('reference 7');
+    // A second view does not share nodes with the first.
+    const other = view(8);
+    expect(other.root.querySelector('button[data-reflens-action="copy"]')?.getAttribute('aria-label')).toBe('Copy citation of reference 8');
+  });
+
+  it('routes clicks on copy, note and reject to their actions', async () => {
+    const { root, v, cb } = view();
+    (root.querySelector('button[data-reflens-action="copy"]') as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(root.querySelector('[data-reflens-status-message]')?.textContent).toBe('Copied APA citation'));
+    expect(cb.copy).toHaveBeenCalledTimes(1);
+
+    const note = root.querySelector('button[data-reflens-action="note"]') as HTMLButtonElement;
+    note.click();
+    expect(note.getAttribute('aria-expanded')).toBe('true');
+    expect(root.querySelector('.note')?.hasAttribute('hidden')).toBe(false);
+
+    v.setLinks({ doi: { value: '10.5555/abc', source: 'lookup', confidence: 0.9 } });
+    (root.querySelector('button[data-reflens-action="reject"]') as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(cb.rejectMatch).toHaveBeenCalledTimes(1));
+  });
+
+  it('leaves the links alone when a result shows the same identifiers, and replaces them when they change', () => {
+    const { root, v } = view();
+    v.setLinks({ doi: page('10.5555/abc') });
+    const first = root.querySelector('a[data-reflens-link="doi"]');
+    expect(first?.getAttribute('href')).toBe('https://doi.org/10.5555/abc');
+    expect(first?.getAttribute('rel')).toBe('noopener noreferrer');
+    v.setLinks({ doi: page('10.5555/abc') });
+    expect(root.querySelector('a[data-reflens-link="doi"]')).toBe(first);
+
+    v.setLinks({ doi: page('10.5555/abc'), pmid: page('97000001') });
+    expect([...root.querySelectorAll('a[data-reflens-link]')].map((a) => a.getAttribute('data-reflens-link'))).toEqual(['doi', 'pubmed']);
+    expect(root.querySelector('a[data-reflens-link="doi"]')).not.toBe(first);
+  });
+
+  it('shows search links for an unresolved reference, and the next identifiers replace them', () => {
+    const { root, v } = view();
+    v.setLinks({});
+    v.setSearchLinks('A title');
+    expect(root.querySelectorAll('a[data-reflens-search]')).toHaveLength(2);
+    v.setLinks({});
+    expect(root.querySelectorAll('a[data-reflens-search]')).toHaveLength(0);
+  });
+
+  it('clears flags once they are gone', () => {
+    const { root, v } = view();
+    v.setFlags([{ kind: 'retracted', label: 'Retracted', url: 'https://example.org/notice' }]);
+    expect(root.querySelector('[data-reflens-flag="retracted"]')?.getAttribute('href')).toBe('https://example.org/notice');
+    v.setFlags([]);
+    expect(root.querySelectorAll('[data-reflens-flag]')).toHaveLength(0);
+  });
+});
+
+describe('textOf', () => {
+  it('joins text with spaces at block boundaries, skipping scripts, our tools and excluded subtrees', () => {
+    document.body.innerHTML =
+      '<div id="r"><span class="label">1.</span><div>Smith J</div><p>A <em>title</em>.</p><script>x=1</script>' +
+      '<reflens-tools>RefLens</reflens-tools><div class="links"><a>Crossref</a></div>Tail<br>end</div>';
+    const r = document.getElementById('r')!;
+    expect(textOf(r)).toBe('1. Smith J A title. Crossref Tail end');
+    expect(textOf(r, '.label, .links')).toBe('Smith J A title. Tail end');
+  });
+});
