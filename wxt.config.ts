@@ -11,11 +11,12 @@ export default defineConfig({
     permissions: ['storage', 'activeTab', 'scripting', 'clipboardWrite', 'contextMenus'],
     // The Zotero desktop app's local connector: "Save to Zotero" (nothing else on this machine is contacted).
     host_permissions: [...API_HOST_PERMISSIONS, `${ZOTERO_ORIGIN}/*`],
-    // The whole-list export controls, imported by the content script on first use (see entrypoints/list-export.ts).
+    // The summary panel and the whole-list export controls, imported by the content script when first needed (see
+    // entrypoints/summary.ts and list-export.ts).
     web_accessible_resources:
       browser === 'firefox'
-        ? ['list-export.js']
-        : [{ resources: ['list-export.js'], matches: ['<all_urls>'], use_dynamic_url: true }],
+        ? ['summary.js', 'list-export.js']
+        : [{ resources: ['summary.js', 'list-export.js'], matches: ['<all_urls>'], use_dynamic_url: true }],
     commands: {
       [COPY_COMMAND]: {
         suggested_key: { default: 'Alt+Shift+C' },

@@ -11,7 +11,8 @@ import type { SiteAdapter } from '../sites/types';
 import { writeClipboard } from './clipboard';
 import { listenForCopyCommands } from './commands';
 import type { SavedNote } from './note-saver';
-import { SummaryView, type ListActions, type ListOptions, type MountExporter } from './ui/summary';
+import type { ListActions, ListOptions, MountExporter } from './ui/summary';
+import { LazySummary, type SummaryViewClass } from './ui/summary-loader';
 import { ToolsView } from './ui/tools';
 
 /** References sent to the background per message. */
@@ -109,6 +110,14 @@ function commonAncestor(items: Element[]): Element | undefined {
   return anc ?? undefined;
 }
 
+/** Imports one of the extension's own scripts on first use and answers what it hands over in `name`. */
+async function loadGlobal<T>(name: string, path: '/summary.js' | '/list-export.js'): Promise<T> {
+  const g = globalThis as Record<string, unknown>;
+  if (!g[name]) await import(/* @vite-ignore */ browser.runtime.getURL(path));
+  if (!g[name]) throw new Error(`${path} did not load`);
+  return g[name] as T;
+}
+
 /** True for nodes inside RefLens's own elements (tools, summary). */
 function isOurs(node: Node): boolean {
   for (let el = node.nodeType === 1 ? (node as Element) : node.parentElement; el; el = el.parentElement) {
@@ -121,7 +130,9 @@ class PageController {
   private readonly entries = new Map<Element, Entry>();
   private scanning: Promise<void> = Promise.resolve();
   private rescanTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly summary = new SummaryView(() => this.entries.values(), this.listActions());
+  private readonly summary = new LazySummary(() => this.entries.values(), this.listActions(), () =>
+    loadGlobal<SummaryViewClass>('__reflensSummaryView', '/summary.js'),
+  );
   /** Style labels by id (built-in and the user's), fetched once for status messages and menus. */
   private styles: Promise<{ styles: StyleChoice[]; style: string }> | undefined;
   private readonly observer = new MutationObserver((records) => {
@@ -439,12 +450,7 @@ class PageController {
       format: async (style, options) => send('format.list', { ...this.list(options), style }),
       copy: (text, html) => writeClipboard(text, html),
       saveToZotero: async (options) => (await send('zotero.save', this.list(options))).saved,
-      loadExporter: async () => {
-        const g = globalThis as { __reflensMountExporter?: MountExporter };
-        if (!g.__reflensMountExporter) await import(/* @vite-ignore */ browser.runtime.getURL('/list-export.js'));
-        if (!g.__reflensMountExporter) throw new Error('the export script did not load');
-        return g.__reflensMountExporter;
-      },
+      loadExporter: () => loadGlobal<MountExporter>('__reflensMountExporter', '/list-export.js'),
     };
   }
 
