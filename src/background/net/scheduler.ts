@@ -1,7 +1,8 @@
 /**
- * Per-service rate limiter: a token bucket (requests/second) plus a cap on requests in flight, one pool per
- * service (NCBI's eutils and idconv share one pool). Starts from the documented limits and adapts to the
- * x-rate-limit-* / x-concurrency-limit headers the services send. Usage: `scheduler.schedule(service, task)`.
+ * Per-service rate limiter: a sliding window of request starts (at most `burst` in any window of burst/perSecond
+ * seconds, plus a safety margin) and a cap on requests in flight, one pool per service (NCBI's eutils and idconv
+ * share one pool). Starts from the documented limits and adapts to the x-rate-limit-* / x-concurrency-limit headers
+ * the services send. Usage: `scheduler.schedule(service, task)`.
  */
 import type { ServiceName } from '../services/hosts';
 
@@ -21,9 +22,19 @@ export interface RateLimit {
   perSecond: number;
   /** Requests in flight at once. */
   concurrency: number;
-  /** Tokens that may accumulate while idle. 1 = evenly spaced requests, so no one-second window exceeds perSecond. */
+  /**
+   * Requests that may start together: at most `burst` starts in any window of burst/perSecond seconds (plus
+   * WINDOW_MARGIN_MS). `perSecond` for a limit documented "per second" lets a page's first requests go at once
+   * instead of one every 1/perSecond s; 1 = evenly spaced.
+   */
   burst: number;
 }
+
+/**
+ * Services count requests when they arrive, and a request's trip varies (a new TLS connection, a busy machine):
+ * starts exactly one window apart can land in one window there (the fake answers 429 to that, as Crossref does).
+ */
+export const WINDOW_MARGIN_MS = 150;
 
 /** What the limits depend on: Crossref's polite pool needs a mailto, NCBI's higher rate an api_key. */
 export interface LimitProfile {
@@ -33,13 +44,14 @@ export interface LimitProfile {
 
 export function defaultLimits(profile: LimitProfile): Record<PoolName, RateLimit> {
   return {
+    // Documented as N requests per second (Crossref's x-rate-limit-interval is 1s): N may start within a second.
     crossref: profile.crossrefPolite
-      ? { perSecond: 10, concurrency: 3, burst: 1 }
-      : { perSecond: 5, concurrency: 1, burst: 1 },
-    ncbi: profile.ncbiApiKey ? { perSecond: 10, concurrency: 3, burst: 1 } : { perSecond: 3, concurrency: 3, burst: 1 },
-    openalex: { perSecond: 10, concurrency: 4, burst: 1 },
-    unpaywall: { perSecond: 10, concurrency: 4, burst: 1 },
-    europepmc: { perSecond: 10, concurrency: 4, burst: 1 },
+      ? { perSecond: 10, concurrency: 3, burst: 10 }
+      : { perSecond: 5, concurrency: 1, burst: 5 },
+    ncbi: profile.ncbiApiKey ? { perSecond: 10, concurrency: 3, burst: 10 } : { perSecond: 3, concurrency: 3, burst: 3 },
+    openalex: { perSecond: 10, concurrency: 4, burst: 10 },
+    unpaywall: { perSecond: 10, concurrency: 4, burst: 10 },
+    europepmc: { perSecond: 10, concurrency: 4, burst: 10 },
   };
 }
 
@@ -55,8 +67,8 @@ interface Job {
 
 interface Pool {
   limit: RateLimit;
-  tokens: number;
-  refilledAt: number;
+  /** Start times of the requests in the current window, oldest first. */
+  starts: number[];
   active: number;
   queue: Job[];
   pausedUntil: number;
@@ -82,8 +94,7 @@ export class Scheduler {
       const limit = limits[name];
       this.pools.set(name, {
         limit,
-        tokens: limit.burst,
-        refilledAt: this.now(),
+        starts: [],
         active: 0,
         queue: [],
         pausedUntil: 0,
@@ -163,9 +174,11 @@ export class Scheduler {
     const next = { ...pool.limit };
     if (Number.isFinite(limit) && limit > 0 && interval > 0) {
       next.perSecond = Math.min(CEILING.perSecond, limit / interval);
+      // The service's own window: `limit` per `interval` (within the ceiling) may start together.
+      next.burst = Math.max(1, Math.floor(next.perSecond * interval));
     }
     if (Number.isInteger(concurrency) && concurrency > 0) next.concurrency = Math.min(CEILING.concurrency, concurrency);
-    if (next.perSecond !== pool.limit.perSecond || next.concurrency !== pool.limit.concurrency) {
+    if (next.perSecond !== pool.limit.perSecond || next.concurrency !== pool.limit.concurrency || next.burst !== pool.limit.burst) {
       this.setLimit(POOL_OF[service], next);
     }
     // IETF draft headers (OpenAlex): an exhausted window says exactly when the next one opens.
@@ -177,9 +190,7 @@ export class Scheduler {
 
   private setLimit(name: PoolName, limit: RateLimit): void {
     const pool = this.pools.get(name)!;
-    this.refill(pool, this.now());
     pool.limit = { ...limit };
-    pool.tokens = Math.min(pool.tokens, limit.burst);
     this.pump(pool);
   }
 
@@ -187,10 +198,9 @@ export class Scheduler {
     return this.pools.get(POOL_OF[service])!;
   }
 
-  private refill(pool: Pool, now: number): void {
-    const elapsed = Math.max(0, now - pool.refilledAt);
-    pool.tokens = Math.min(pool.limit.burst, pool.tokens + (elapsed * pool.limit.perSecond) / 1000);
-    pool.refilledAt = now;
+  /** Length of the window in which at most `burst` requests start. */
+  private windowMs(limit: RateLimit): number {
+    return (limit.burst * 1000) / limit.perSecond + WINDOW_MARGIN_MS;
   }
 
   private pump(pool: Pool): void {
@@ -200,12 +210,15 @@ export class Scheduler {
         this.wakeIn(pool, pool.pausedUntil - now);
         return;
       }
-      this.refill(pool, now);
-      if (pool.tokens < 1) {
-        this.wakeIn(pool, Math.ceil(((1 - pool.tokens) * 1000) / pool.limit.perSecond));
+      const window = this.windowMs(pool.limit);
+      while (pool.starts.length > 0 && pool.starts[0]! <= now - window) pool.starts.shift();
+      const burst = Math.max(1, Math.floor(pool.limit.burst));
+      if (pool.starts.length >= burst) {
+        // The start that must leave the window before another may begin.
+        this.wakeIn(pool, Math.max(1, Math.ceil(pool.starts[pool.starts.length - burst]! + window - now)));
         return;
       }
-      pool.tokens -= 1;
+      pool.starts.push(now);
       pool.active++;
       pool.queue.shift()!.start();
     }
