@@ -24,6 +24,9 @@ export function createBackground(): void {
     results,
     settings: () => settings.snapshot(),
   });
+  // What every page asks for first, read in parallel while the page loads (a revisit then needs one more read).
+  rejections.preload();
+  results.preload();
   // Service clients read settings synchronously; load them once before the first lookup.
   const ready = settings.get().catch(() => undefined);
 

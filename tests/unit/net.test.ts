@@ -449,6 +449,22 @@ describe('TtlCache', () => {
     expect(await restarted.get('b')).toEqual({ value: 2, negative: false });
   });
 
+  it('reads storage once for the index and a first batch, then only for keys the index lists', async () => {
+    const storage = new MapStorage();
+    await new TtlCache(storage).setMany([{ key: 'stored', value: 1 }]);
+    const cache = new TtlCache(storage);
+    storage.gets = 0;
+    expect((await cache.getMany(['stored', 'never'])).get('stored')?.value).toBe(1);
+    expect(storage.gets).toBe(1); // entries and index in one read
+    expect(await cache.getMany(['never', 'other'])).toEqual(new Map());
+    expect(storage.gets).toBe(1); // the index says neither was ever stored
+    const preloaded = new TtlCache(storage);
+    preloaded.preload();
+    expect(await preloaded.get('never')).toBeUndefined();
+    expect((await preloaded.get('stored'))?.value).toBe(1);
+    expect(storage.gets).toBe(3); // the index, then the one listed key
+  });
+
   it('stays within its entry bound by evicting the oldest', async () => {
     let now = 1_000_000;
     const storage = new MapStorage();
