@@ -24,11 +24,13 @@ export function createBackground(): void {
     results,
     settings: () => settings.snapshot(),
   });
-  // What every page asks for first, read in parallel while the page loads (a revisit then needs one more read).
-  rejections.preload();
-  results.preload();
   // Service clients read settings synchronously; load them once before the first lookup.
   const ready = settings.get().catch(() => undefined);
+  // What every page asks for next, read in parallel while the page loads (a revisit then needs one more read,
+  // a first visit none before its first request).
+  rejections.preload();
+  results.preload();
+  services.cache?.preload();
 
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
