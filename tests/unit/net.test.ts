@@ -39,10 +39,11 @@ afterEach(() => {
 });
 
 describe('Scheduler', () => {
-  it('lets Crossref public-pool requests start 5 in any 1 s window (plus a margin), one at a time', async () => {
+  it('lets 5 Crossref public-pool requests go at once, then each one a second after an earlier answer, one at a time', async () => {
     const s = new Scheduler();
     const t0 = Date.now();
     const starts: number[] = [];
+    const answers: number[] = [];
     let running = 0;
     let peak = 0;
     const all = Array.from({ length: 11 }, (_, i) =>
@@ -52,16 +53,17 @@ describe('Scheduler', () => {
         peak = Math.max(peak, running);
         await new Promise((r) => setTimeout(r, 100)); // the service's answer takes 100 ms
         running--;
+        answers.push(Date.now() - t0);
         return i;
       }),
     );
     await vi.advanceTimersByTimeAsync(5000);
     expect(await Promise.all(all)).toEqual([...Array(11).keys()]);
     expect(peak).toBe(1);
-    // The first five go as fast as the answers come; the sixth waits until the first has left the window.
-    const window = 1000 + WINDOW_MARGIN_MS;
-    expect(starts.slice(0, 6)).toEqual([0, 100, 200, 300, 400, window]);
-    for (let i = 5; i < starts.length; i++) expect(starts[i]! - starts[i - 5]!).toBeGreaterThanOrEqual(window);
+    // The first five go as fast as the answers come; the sixth once the first answer is a window old.
+    expect(starts.slice(0, 6)).toEqual([0, 100, 200, 300, 400, 100 + 1000 + WINDOW_MARGIN_MS]);
+    // However long a trip took, request i reached Crossref before answer i: no 1 s window there holds six.
+    for (let i = 5; i < starts.length; i++) expect(starts[i]! - answers[i - 5]!).toBeGreaterThanOrEqual(1000);
   });
 
   it('uses the polite limits (10/s, 3 in flight) once an email is configured', async () => {
@@ -101,7 +103,7 @@ describe('Scheduler', () => {
       ['eutils', 0],
       ['idconv', 0],
       ['eutils', 0],
-      ['idconv', 1000 + WINDOW_MARGIN_MS],
+      ['idconv', 1000 + WINDOW_MARGIN_MS], // the three answered at once: a second after them
     ]);
     s.configure({ ncbiApiKey: true });
     expect(s.limitOf('idconv')).toMatchObject({ perSecond: 10, burst: 10 });

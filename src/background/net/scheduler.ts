@@ -1,7 +1,7 @@
 /**
- * Per-service rate limiter: a sliding window of request starts (at most `burst` in any window of burst/perSecond
- * seconds, plus a safety margin) and a cap on requests in flight, one pool per service (NCBI's eutils and idconv
- * share one pool). Starts from the documented limits and adapts to the x-rate-limit-* / x-concurrency-limit headers
+ * Per-service rate limiter: a sliding window (at most `burst` requests in any window of burst/perSecond seconds,
+ * counted from each request's answer) and a cap on requests in flight, one pool per service (NCBI's eutils and
+ * idconv share one pool). Starts from the documented limits and adapts to the x-rate-limit-* / x-concurrency-limit headers
  * the services send. Usage: `scheduler.schedule(service, task)`.
  */
 import type { ServiceName } from '../services/hosts';
@@ -23,18 +23,20 @@ export interface RateLimit {
   /** Requests in flight at once. */
   concurrency: number;
   /**
-   * Requests that may start together: at most `burst` starts in any window of burst/perSecond seconds (plus
-   * WINDOW_MARGIN_MS). `perSecond` for a limit documented "per second" lets a page's first requests go at once
-   * instead of one every 1/perSecond s; 1 = evenly spaced.
+   * Requests that may go together: a request starts only while fewer than `burst` others started within the last
+   * burst/perSecond seconds, each counted until that long after its answer. `perSecond` for a limit documented
+   * "per second" lets a page's first requests go at once instead of one every 1/perSecond s; 1 = evenly spaced.
    */
   burst: number;
 }
 
 /**
- * Services count requests when they arrive, and a request's trip varies (a new TLS connection, a busy machine):
- * starts exactly one window apart can land in one window there (the fake answers 429 to that, as Crossref does).
+ * Services count requests when they ARRIVE, and a request's trip varies (a new TLS connection, a busy machine), so
+ * starts one window apart can land in one window there (the fake answers 429 to that, as Crossref does). A request
+ * arrives before its answer returns: counting each request until one window after its answer is safe whatever
+ * the trip took. This small margin only covers timer and clock rounding.
  */
-export const WINDOW_MARGIN_MS = 150;
+export const WINDOW_MARGIN_MS = 20;
 
 /** What the limits depend on: Crossref's polite pool needs a mailto, NCBI's higher rate an api_key. */
 export interface LimitProfile {
@@ -63,12 +65,19 @@ const MAX_HEADER_PAUSE_MS = 60_000;
 interface Job {
   start: () => void;
   reject: (e: unknown) => void;
+  /** Its entry in the pool's window, once started. */
+  counted?: Counted;
+}
+
+/** A request in a pool's window: in flight (no `answeredAt`) or answered. */
+interface Counted {
+  answeredAt?: number;
 }
 
 interface Pool {
   limit: RateLimit;
-  /** Start times of the requests in the current window, oldest first. */
-  starts: number[];
+  /** Requests in flight, and answered ones until a window after their answer. */
+  counted: Counted[];
   active: number;
   queue: Job[];
   pausedUntil: number;
@@ -94,7 +103,7 @@ export class Scheduler {
       const limit = limits[name];
       this.pools.set(name, {
         limit,
-        starts: [],
+        counted: [],
         active: 0,
         queue: [],
         pausedUntil: 0,
@@ -128,7 +137,7 @@ export class Scheduler {
     this.pump(pool);
   }
 
-  /** Runs `task` when the pool has a token and a free slot; the slot is held until the task settles. */
+  /** Runs `task` when the pool's window has room and a slot is free; the slot is held until the task settles. */
   schedule<T>(service: ServiceName, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const pool = this.pool(service);
     return new Promise<T>((resolve, reject) => {
@@ -153,6 +162,7 @@ export class Scheduler {
             running = Promise.reject(e);
           }
           running.then(resolve, reject).finally(() => {
+            if (job.counted) job.counted.answeredAt = this.now();
             pool.active--;
             this.pump(pool);
           });
@@ -211,16 +221,20 @@ export class Scheduler {
         return;
       }
       const window = this.windowMs(pool.limit);
-      while (pool.starts.length > 0 && pool.starts[0]! <= now - window) pool.starts.shift();
+      pool.counted = pool.counted.filter((c) => c.answeredAt === undefined || c.answeredAt > now - window);
       const burst = Math.max(1, Math.floor(pool.limit.burst));
-      if (pool.starts.length >= burst) {
-        // The start that must leave the window before another may begin.
-        this.wakeIn(pool, Math.max(1, Math.ceil(pool.starts[pool.starts.length - burst]! + window - now)));
+      if (pool.counted.length >= burst) {
+        // The answer that must leave the window before another may start; requests in flight wake us when answered.
+        const answered = pool.counted.flatMap((c) => (c.answeredAt === undefined ? [] : [c.answeredAt])).sort((a, b) => a - b);
+        const leaving = answered[pool.counted.length - burst];
+        if (leaving !== undefined) this.wakeIn(pool, Math.max(1, Math.ceil(leaving + window - now)));
         return;
       }
-      pool.starts.push(now);
+      const job = pool.queue.shift()!;
+      job.counted = {};
+      pool.counted.push(job.counted);
       pool.active++;
-      pool.queue.shift()!.start();
+      job.start();
     }
   }
 
