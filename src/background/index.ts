@@ -46,6 +46,11 @@ export function createBackground(): void {
   });
   // Service clients read settings synchronously; load them once before the first lookup.
   const ready = settings.get().catch(() => undefined);
+  // What every page asks for next, read in parallel while the page loads (a revisit then needs one more read,
+  // a first visit none before its first request).
+  rejections.preload();
+  results.preload();
+  services.cache?.preload();
 
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'sync') void syncReady.then(() => notesSync.remoteChanged(changes)).catch((err) => console.warn('RefLens: notes sync failed', err));

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CACHE_TTL_MS, TtlCache, type KeyValueStorage } from '../../src/background/net/cache';
 import { Http, isNotFound, parseRetryAfter, ServiceError, type ServiceStatus } from '../../src/background/net/http';
-import { parseInterval, Scheduler } from '../../src/background/net/scheduler';
+import { parseInterval, Scheduler, WINDOW_MARGIN_MS } from '../../src/background/net/scheduler';
 import { recorded, stubFetch } from '../fixtures/api-recorded/replay';
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
@@ -39,19 +39,31 @@ afterEach(() => {
 });
 
 describe('Scheduler', () => {
-  it('spaces Crossref public-pool requests 200 ms apart (5/s) and runs one at a time', async () => {
+  it('lets 5 Crossref public-pool requests go at once, then each one a second after an earlier answer, one at a time', async () => {
     const s = new Scheduler();
     const t0 = Date.now();
     const starts: number[] = [];
-    const all = Array.from({ length: 5 }, (_, i) =>
+    const answers: number[] = [];
+    let running = 0;
+    let peak = 0;
+    const all = Array.from({ length: 11 }, (_, i) =>
       s.schedule('crossref', async () => {
         starts.push(Date.now() - t0);
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 100)); // the service's answer takes 100 ms
+        running--;
+        answers.push(Date.now() - t0);
         return i;
       }),
     );
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(await Promise.all(all)).toEqual([0, 1, 2, 3, 4]);
-    expect(starts).toEqual([0, 200, 400, 600, 800]);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await Promise.all(all)).toEqual([...Array(11).keys()]);
+    expect(peak).toBe(1);
+    // The first five go as fast as the answers come; the sixth once the first answer is a window old.
+    expect(starts.slice(0, 6)).toEqual([0, 100, 200, 300, 400, 100 + 1000 + WINDOW_MARGIN_MS]);
+    // However long a trip took, request i reached Crossref before answer i: no 1 s window there holds six.
+    for (let i = 5; i < starts.length; i++) expect(starts[i]! - answers[i - 5]!).toBeGreaterThanOrEqual(1000);
   });
 
   it('uses the polite limits (10/s, 3 in flight) once an email is configured', async () => {
@@ -84,27 +96,30 @@ describe('Scheduler', () => {
     const t0 = Date.now();
     const starts: Array<[string, number]> = [];
     const run = (svc: 'eutils' | 'idconv') => s.schedule(svc, async () => void starts.push([svc, Date.now() - t0]));
-    const all = [run('eutils'), run('idconv'), run('eutils')];
-    await vi.advanceTimersByTimeAsync(1000);
+    const all = [run('eutils'), run('idconv'), run('eutils'), run('idconv')];
+    await vi.advanceTimersByTimeAsync(2000);
     await Promise.all(all);
-    expect(starts.map(([svc]) => svc)).toEqual(['eutils', 'idconv', 'eutils']);
-    expect(starts[1]![1] - starts[0]![1]).toBeGreaterThanOrEqual(333);
-    expect(starts[2]![1] - starts[1]![1]).toBeGreaterThanOrEqual(333);
+    expect(starts).toEqual([
+      ['eutils', 0],
+      ['idconv', 0],
+      ['eutils', 0],
+      ['idconv', 1000 + WINDOW_MARGIN_MS], // the three answered at once: a second after them
+    ]);
     s.configure({ ncbiApiKey: true });
-    expect(s.limitOf('idconv').perSecond).toBe(10);
+    expect(s.limitOf('idconv')).toMatchObject({ perSecond: 10, burst: 10 });
   });
 
   it('adapts to the rate headers Crossref sends, with a ceiling', () => {
     const s = new Scheduler();
-    expect(s.limitOf('crossref')).toMatchObject({ perSecond: 5, concurrency: 1 });
+    expect(s.limitOf('crossref')).toMatchObject({ perSecond: 5, concurrency: 1, burst: 5 });
     s.observe('crossref', recorded('crossref/works-filter-doi-assembled.json').headers); // public 5 / 1s / 1
-    expect(s.limitOf('crossref')).toMatchObject({ perSecond: 5, concurrency: 1 });
+    expect(s.limitOf('crossref')).toMatchObject({ perSecond: 5, concurrency: 1, burst: 5 });
     s.observe('crossref', new Headers({ 'x-rate-limit-limit': '10', 'x-rate-limit-interval': '1s', 'x-concurrency-limit': '3' }));
     expect(s.limitOf('crossref')).toMatchObject({ perSecond: 10, concurrency: 3 });
     s.observe('crossref', recorded('crossref/works-doi-404-blblbl.txt').headers); // polite 50 / 1s, no concurrency header
     expect(s.limitOf('crossref')).toMatchObject({ perSecond: 20, concurrency: 3 });
     s.observe('crossref', new Headers({ 'x-rate-limit-limit': '5', 'x-rate-limit-interval': '2s' }));
-    expect(s.limitOf('crossref').perSecond).toBe(2.5);
+    expect(s.limitOf('crossref')).toMatchObject({ perSecond: 2.5, burst: 5 });
     expect(parseInterval('500ms')).toBe(0.5);
     expect(parseInterval('nonsense')).toBe(0);
   });
@@ -434,6 +449,22 @@ describe('TtlCache', () => {
     expect(storage.gets).toBe(before);
     const restarted = new TtlCache(storage);
     expect(await restarted.get('b')).toEqual({ value: 2, negative: false });
+  });
+
+  it('reads storage once for the index and a first batch, then only for keys the index lists', async () => {
+    const storage = new MapStorage();
+    await new TtlCache(storage).setMany([{ key: 'stored', value: 1 }]);
+    const cache = new TtlCache(storage);
+    storage.gets = 0;
+    expect((await cache.getMany(['stored', 'never'])).get('stored')?.value).toBe(1);
+    expect(storage.gets).toBe(1); // entries and index in one read
+    expect(await cache.getMany(['never', 'other'])).toEqual(new Map());
+    expect(storage.gets).toBe(1); // the index says neither was ever stored
+    const preloaded = new TtlCache(storage);
+    preloaded.preload();
+    expect(await preloaded.get('never')).toBeUndefined();
+    expect((await preloaded.get('stored'))?.value).toBe(1);
+    expect(storage.gets).toBe(3); // the index, then the one listed key
   });
 
   it('stays within its entry bound by evicting the oldest', async () => {

@@ -268,3 +268,98 @@ describe('Resolver service switches', () => {
     expect(book!.message).toBe('Crossref unavailable');
   });
 });
+
+describe('Resolver overlap', () => {
+  /** A journal reference ECitMatch does not find. */
+  const MISS_REF: ReferenceInput = {
+    n: 4,
+    text: 'Grey E, Blue F. An unindexed journal study. Obscure J. 2019;3:10-20.',
+    ids: {},
+    csl: {
+      title: 'An unindexed journal study',
+      author: [{ family: 'Grey', given: 'E' }, { family: 'Blue', given: 'F' }],
+      'container-title': 'Obscure J',
+      issued: { 'date-parts': [[2019]] },
+      volume: '3',
+      page: '10-20',
+    },
+  };
+  const BOOK_DOI = '10.5555/book.found';
+  const BOOK_WORK = {
+    DOI: BOOK_DOI,
+    title: ['A history of counting things'],
+    author: [{ family: 'White', given: 'C' }],
+    'container-title': ['Counting'],
+    issued: { 'date-parts': [[2001]] },
+    type: 'book-chapter',
+    score: 80,
+    'updated-by': [{ DOI: '10.5555/book.retraction', type: 'retraction' }],
+  } as CrossrefWork;
+
+  it('searches each reference as soon as PubMed has answered for it, queues metadata last and looks up ids and copies while it runs', async () => {
+    const events: string[] = [];
+    const gates = new Map<string, () => void>();
+    /** Records the call, then answers only when the test releases it. */
+    const held = async <T>(name: string, value: T): Promise<T> => {
+      events.push(`start ${name}`);
+      await new Promise<void>((r) => gates.set(name, r));
+      events.push(`end ${name}`);
+      return value;
+    };
+    const settle = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0));
+    };
+    const release = async (...names: string[]) => {
+      for (const n of names) gates.get(n)!();
+      await settle();
+    };
+    const s = stubs();
+    const args: Record<string, string[]> = {};
+    s.deps.crossref.searchBibliographic = (text: string) =>
+      text === BOOK_REF.text ? held('search book', [BOOK_WORK]) : held('search miss', []);
+    s.deps.crossref.worksByDoi = (dois: string[]) => {
+      args.metadata = dois;
+      return held('metadata', new Map(dois.map((d) => [d, { DOI: d, title: ['From Crossref'] } as CrossrefWork])));
+    };
+    s.deps.ncbi.ecitmatch = (qs: CitationQuery[]) =>
+      held('ecitmatch', new Map(qs.map((q) => [q.key, q.key === String(JOURNAL_REF.n) ? FOUND_PMID : null])));
+    const esummary = s.deps.ncbi.esummary.bind(s.deps.ncbi);
+    s.deps.ncbi.esummary = async (pmids: string[]) => held('esummary', await esummary(pmids));
+    s.deps.ncbi.idconv = (ids: string[]) => {
+      args.idconv = ids;
+      return held('idconv', []);
+    };
+    s.deps.enrichment!.europepmc.byDois = (dois: string[]) => {
+      args.europepmc = dois;
+      return held('europepmc', new Map());
+    };
+    const r = new Resolver({ ...s.deps, rejections: new Rejections(memoryStorage() as never) });
+    const resolving = r.resolve([DOI_REF, JOURNAL_REF, BOOK_REF, MISS_REF]);
+    await settle();
+    // The book cannot go to PubMed: it is searched while ECitMatch runs.
+    expect(events.sort()).toEqual(['start ecitmatch', 'start search book']);
+    await release('ecitmatch');
+    // ECitMatch found nothing for the other journal reference: searched at once, alongside ESummary.
+    expect(events.slice(3).sort()).toEqual(['start esummary', 'start search miss']);
+    await release('esummary');
+    // PubMed has answered: metadata for the page's DOI and PubMed's, queued behind the searches.
+    expect(events.at(-1)).toBe('start metadata');
+    expect(args.metadata?.sort()).toEqual([DOI_REF.ids.doi!, FOUND_DOI].sort());
+    expect(events).not.toContain('start idconv');
+    await release('search book', 'search miss');
+    // Every DOI is known: the ID converter and Europe PMC run while the metadata request is still out.
+    expect(events).toContain('start idconv');
+    expect(events).toContain('start europepmc');
+    expect(events).not.toContain('end metadata');
+    expect(args.europepmc?.sort()).toEqual([DOI_REF.ids.doi!, FOUND_DOI, BOOK_DOI].sort());
+    expect(args.idconv).toContain(BOOK_DOI);
+    await release('idconv', 'europepmc', 'metadata');
+    const results = await resolving;
+    expect(results.map((x) => x.state)).toEqual(['resolved', 'resolved', 'resolved', 'unresolved']);
+    expect(results[2]!.doi?.value).toBe(BOOK_DOI);
+    // The matched search result is the book's Crossref work: no second request for it, and its notice is a flag.
+    expect(args.metadata).not.toContain(BOOK_DOI);
+    expect(results[2]!.flags?.map((f) => f.kind)).toEqual(['retracted']);
+    expect(results[0]!.csl.title).toBe('From Crossref');
+  });
+});

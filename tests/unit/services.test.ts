@@ -138,6 +138,19 @@ describe('Crossref', () => {
     expect([...again.keys()]).toEqual(['10.1038/srep16696']);
   });
 
+  it('answers without waiting for the storage write, and from memory until it lands', async () => {
+    const stub = stubFetch(() => recorded('crossref/works-filter-doi-assembled.json'));
+    const storage = new MapStorage();
+    let wrote = false;
+    storage.set = () => new Promise<void>(() => void (wrote = true)); // storage that never finishes writing
+    const client = new CrossrefClient({ http: new Http({ fetch: stub.fetch }), settings: () => ({}), cache: new TtlCache(storage) });
+    expect((await drive(client.worksByDoi(['10.1038/srep16696']))).size).toBe(1);
+    expect((await drive(client.searchBibliographic('Some reference text long enough to be sent'))).length).toBeGreaterThan(0);
+    expect(wrote).toBe(true);
+    expect((await drive(client.worksByDoi(['10.1038/srep16696']))).size).toBe(1);
+    expect(stub.urls).toHaveLength(2);
+  });
+
   it('asks once more without select= if Crossref rejects it', async () => {
     const { stub, deps } = setup((url) =>
       url.searchParams.has('select') ? recorded('crossref/works-400-validation-failure.json') : recorded('crossref/works-filter-doi-assembled.json'),

@@ -79,6 +79,11 @@ export class TtlCache {
     this.now = options.now ?? (() => Date.now());
   }
 
+  /** Reads the index now (e.g. when the background starts), so later lookups skip storage for keys never stored. */
+  preload(): void {
+    void this.loadIndex();
+  }
+
   async get<T>(key: string): Promise<CacheHit<T> | undefined> {
     return (await this.getMany<T>([key])).get(key);
   }
@@ -101,7 +106,7 @@ export class TtlCache {
     if (missing.length === 0) return hits;
     let found: Record<string, unknown>;
     try {
-      found = await this.storage.get(missing.map((k) => this.ns + k));
+      found = await this.readStored(missing);
     } catch {
       return hits;
     }
@@ -225,15 +230,44 @@ export class TtlCache {
     await this.quietly(() => this.storage.remove(victims.map((k) => this.ns + k)));
   }
 
+  /**
+   * Stored entries for keys missing from memory. The index lists every key in storage, so once it is loaded only
+   * listed keys are read (a first visit costs no storage round trip per lookup); the first read brings it along.
+   */
+  private async readStored(keys: string[]): Promise<Record<string, unknown>> {
+    const storageKeys = (ks: string[]) => ks.map((k) => this.ns + k);
+    if (this.index) {
+      const index = await this.index;
+      const now = this.now();
+      const listed = keys.filter((k) => index[k]);
+      const expired = listed.filter((k) => index[k]![1] <= now);
+      if (expired.length) void this.delete(expired);
+      const live = listed.filter((k) => index[k]![1] > now);
+      return live.length ? this.storage.get(storageKeys(live)) : {};
+    }
+    const read = this.storage.get([...storageKeys(keys), this.indexKey]);
+    const index = read.then((r) => asIndex(r[this.indexKey]), (): Index => ({}));
+    this.index = index;
+    try {
+      return await read;
+    } catch (e) {
+      if (this.index === index) this.index = undefined; // read it again next time
+      throw e;
+    }
+  }
+
   private loadIndex(): Promise<Index> {
-    this.index ??= this.storage
-      .get([this.indexKey])
-      .then((r) => {
-        const raw = r[this.indexKey];
-        return raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Index) : {};
-      })
-      .catch(() => ({}));
-    return this.index;
+    if (this.index) return this.index;
+    const index: Promise<Index> = this.storage.get([this.indexKey]).then(
+      (r) => asIndex(r[this.indexKey]),
+      () => {
+        // A failed read must not stand for "nothing stored" later: read it again next time.
+        if (this.index === index) this.index = undefined;
+        return {};
+      },
+    );
+    this.index = index;
+    return index;
   }
 
   private touch(key: string, entry: MemoryEntry): void {
@@ -260,6 +294,10 @@ export class TtlCache {
       // Storage trouble costs us the cache, never the lookup.
     }
   }
+}
+
+function asIndex(raw: unknown): Index {
+  return raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Index) : {};
 }
 
 function safeLength(v: unknown): number {

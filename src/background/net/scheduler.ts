@@ -1,7 +1,8 @@
 /**
- * Per-service rate limiter: a token bucket (requests/second) plus a cap on requests in flight, one pool per
- * service (NCBI's eutils and idconv share one pool). Starts from the documented limits and adapts to the
- * x-rate-limit-* / x-concurrency-limit headers the services send. Usage: `scheduler.schedule(service, task)`.
+ * Per-service rate limiter: a sliding window (at most `burst` requests in any window of burst/perSecond seconds,
+ * counted from each request's answer) and a cap on requests in flight, one pool per service (NCBI's eutils and
+ * idconv share one pool). Starts from the documented limits and adapts to the x-rate-limit-* / x-concurrency-limit headers
+ * the services send. Usage: `scheduler.schedule(service, task)`.
  */
 import type { ServiceName } from '../services/hosts';
 
@@ -21,9 +22,21 @@ export interface RateLimit {
   perSecond: number;
   /** Requests in flight at once. */
   concurrency: number;
-  /** Tokens that may accumulate while idle. 1 = evenly spaced requests, so no one-second window exceeds perSecond. */
+  /**
+   * Requests that may go together: a request starts only while fewer than `burst` others started within the last
+   * burst/perSecond seconds, each counted until that long after its answer. `perSecond` for a limit documented
+   * "per second" lets a page's first requests go at once instead of one every 1/perSecond s; 1 = evenly spaced.
+   */
   burst: number;
 }
+
+/**
+ * Services count requests when they ARRIVE, and a request's trip varies (a new TLS connection, a busy machine), so
+ * starts one window apart can land in one window there (the fake answers 429 to that, as Crossref does). A request
+ * arrives before its answer returns: counting each request until one window after its answer is safe whatever
+ * the trip took. This small margin only covers timer and clock rounding.
+ */
+export const WINDOW_MARGIN_MS = 20;
 
 /** What the limits depend on: Crossref's polite pool needs a mailto, NCBI's higher rate an api_key. */
 export interface LimitProfile {
@@ -33,13 +46,14 @@ export interface LimitProfile {
 
 export function defaultLimits(profile: LimitProfile): Record<PoolName, RateLimit> {
   return {
+    // Documented as N requests per second (Crossref's x-rate-limit-interval is 1s): N may start within a second.
     crossref: profile.crossrefPolite
-      ? { perSecond: 10, concurrency: 3, burst: 1 }
-      : { perSecond: 5, concurrency: 1, burst: 1 },
-    ncbi: profile.ncbiApiKey ? { perSecond: 10, concurrency: 3, burst: 1 } : { perSecond: 3, concurrency: 3, burst: 1 },
-    openalex: { perSecond: 10, concurrency: 4, burst: 1 },
-    unpaywall: { perSecond: 10, concurrency: 4, burst: 1 },
-    europepmc: { perSecond: 10, concurrency: 4, burst: 1 },
+      ? { perSecond: 10, concurrency: 3, burst: 10 }
+      : { perSecond: 5, concurrency: 1, burst: 5 },
+    ncbi: profile.ncbiApiKey ? { perSecond: 10, concurrency: 3, burst: 10 } : { perSecond: 3, concurrency: 3, burst: 3 },
+    openalex: { perSecond: 10, concurrency: 4, burst: 10 },
+    unpaywall: { perSecond: 10, concurrency: 4, burst: 10 },
+    europepmc: { perSecond: 10, concurrency: 4, burst: 10 },
   };
 }
 
@@ -51,12 +65,19 @@ const MAX_HEADER_PAUSE_MS = 60_000;
 interface Job {
   start: () => void;
   reject: (e: unknown) => void;
+  /** Its entry in the pool's window, once started. */
+  counted?: Counted;
+}
+
+/** A request in a pool's window: in flight (no `answeredAt`) or answered. */
+interface Counted {
+  answeredAt?: number;
 }
 
 interface Pool {
   limit: RateLimit;
-  tokens: number;
-  refilledAt: number;
+  /** Requests in flight, and answered ones until a window after their answer. */
+  counted: Counted[];
   active: number;
   queue: Job[];
   pausedUntil: number;
@@ -82,8 +103,7 @@ export class Scheduler {
       const limit = limits[name];
       this.pools.set(name, {
         limit,
-        tokens: limit.burst,
-        refilledAt: this.now(),
+        counted: [],
         active: 0,
         queue: [],
         pausedUntil: 0,
@@ -117,7 +137,7 @@ export class Scheduler {
     this.pump(pool);
   }
 
-  /** Runs `task` when the pool has a token and a free slot; the slot is held until the task settles. */
+  /** Runs `task` when the pool's window has room and a slot is free; the slot is held until the task settles. */
   schedule<T>(service: ServiceName, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const pool = this.pool(service);
     return new Promise<T>((resolve, reject) => {
@@ -142,6 +162,7 @@ export class Scheduler {
             running = Promise.reject(e);
           }
           running.then(resolve, reject).finally(() => {
+            if (job.counted) job.counted.answeredAt = this.now();
             pool.active--;
             this.pump(pool);
           });
@@ -163,9 +184,11 @@ export class Scheduler {
     const next = { ...pool.limit };
     if (Number.isFinite(limit) && limit > 0 && interval > 0) {
       next.perSecond = Math.min(CEILING.perSecond, limit / interval);
+      // The service's own window: `limit` per `interval` (within the ceiling) may start together.
+      next.burst = Math.max(1, Math.floor(next.perSecond * interval));
     }
     if (Number.isInteger(concurrency) && concurrency > 0) next.concurrency = Math.min(CEILING.concurrency, concurrency);
-    if (next.perSecond !== pool.limit.perSecond || next.concurrency !== pool.limit.concurrency) {
+    if (next.perSecond !== pool.limit.perSecond || next.concurrency !== pool.limit.concurrency || next.burst !== pool.limit.burst) {
       this.setLimit(POOL_OF[service], next);
     }
     // IETF draft headers (OpenAlex): an exhausted window says exactly when the next one opens.
@@ -177,9 +200,7 @@ export class Scheduler {
 
   private setLimit(name: PoolName, limit: RateLimit): void {
     const pool = this.pools.get(name)!;
-    this.refill(pool, this.now());
     pool.limit = { ...limit };
-    pool.tokens = Math.min(pool.tokens, limit.burst);
     this.pump(pool);
   }
 
@@ -187,10 +208,9 @@ export class Scheduler {
     return this.pools.get(POOL_OF[service])!;
   }
 
-  private refill(pool: Pool, now: number): void {
-    const elapsed = Math.max(0, now - pool.refilledAt);
-    pool.tokens = Math.min(pool.limit.burst, pool.tokens + (elapsed * pool.limit.perSecond) / 1000);
-    pool.refilledAt = now;
+  /** Length of the window in which at most `burst` requests start. */
+  private windowMs(limit: RateLimit): number {
+    return (limit.burst * 1000) / limit.perSecond + WINDOW_MARGIN_MS;
   }
 
   private pump(pool: Pool): void {
@@ -200,14 +220,21 @@ export class Scheduler {
         this.wakeIn(pool, pool.pausedUntil - now);
         return;
       }
-      this.refill(pool, now);
-      if (pool.tokens < 1) {
-        this.wakeIn(pool, Math.ceil(((1 - pool.tokens) * 1000) / pool.limit.perSecond));
+      const window = this.windowMs(pool.limit);
+      pool.counted = pool.counted.filter((c) => c.answeredAt === undefined || c.answeredAt > now - window);
+      const burst = Math.max(1, Math.floor(pool.limit.burst));
+      if (pool.counted.length >= burst) {
+        // The answer that must leave the window before another may start; requests in flight wake us when answered.
+        const answered = pool.counted.flatMap((c) => (c.answeredAt === undefined ? [] : [c.answeredAt])).sort((a, b) => a - b);
+        const leaving = answered[pool.counted.length - burst];
+        if (leaving !== undefined) this.wakeIn(pool, Math.max(1, Math.ceil(leaving + window - now)));
         return;
       }
-      pool.tokens -= 1;
+      const job = pool.queue.shift()!;
+      job.counted = {};
+      pool.counted.push(job.counted);
       pool.active++;
-      pool.queue.shift()!.start();
+      job.start();
     }
   }
 

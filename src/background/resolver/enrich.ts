@@ -52,9 +52,28 @@ export const OPENALEX_BATCH = 100;
 type Service = 'unpaywall' | 'europepmc' | 'openalex';
 
 export async function enrich(works: EnrichInput[], clients: EnrichClients, opts: EnrichOptions): Promise<Enrichment[]> {
-  const dois = [...new Set(works.filter((w) => !w.isOwnArticle && w.doi).map((w) => doiKey(w.doi!)))].filter((d) =>
-    d.startsWith('10.'),
-  );
+  const sources = await lookupSources(enrichDois(works), clients, opts);
+  return works.map((w) => enrichment(w, sources, clients.crossrefWorks));
+}
+
+/** What the open-access services answered for a set of DOIs, and the failures per DOI. */
+export interface EnrichSources {
+  europepmc: Map<string, EuropePmcRecord>;
+  openalex: Map<string, OpenAlexWork>;
+  unpaywall: Map<string, UnpaywallResult>;
+  failedDois: Map<string, string[]>;
+}
+
+/** The DOIs worth looking up: not the page's own article, lower case, unique. */
+export function enrichDois(works: EnrichInput[]): string[] {
+  return [...new Set(works.filter((w) => !w.isOwnArticle && w.doi).map((w) => doiKey(w.doi!)))].filter((d) => d.startsWith('10.'));
+}
+
+/**
+ * Asks every switched-on source about the DOIs (the requests only need DOIs, so a caller can run this while it
+ * still learns PMCIDs, then call `enrichment` per work).
+ */
+export async function lookupSources(dois: string[], clients: EnrichClients, opts: EnrichOptions): Promise<EnrichSources> {
   const failedDois = new Map<string, string[]>();
   const fail = (service: Service, batch: string[], err: unknown) => {
     const message = failureMessage(service, err);
@@ -80,7 +99,7 @@ export async function enrich(works: EnrichInput[], clients: EnrichClients, opts:
   };
 
   const { signal } = opts;
-  const [epmc, openalex, unpaywall] = await Promise.all([
+  const [europepmc, openalex, unpaywall] = await Promise.all([
     opts.services.europepmc && dois.length
       ? lookup<EuropePmcRecord>('europepmc', chunks(dois, EUROPE_PMC_BATCH), (b) => clients.europepmc.byDois(b, signal))
       : new Map<string, EuropePmcRecord>(),
@@ -91,22 +110,24 @@ export async function enrich(works: EnrichInput[], clients: EnrichClients, opts:
       ? lookup<UnpaywallResult>('unpaywall', chunks(dois, 1), (b) => clients.unpaywall.lookupMany(b, signal))
       : new Map<string, UnpaywallResult>(),
   ]);
+  return { europepmc, openalex, unpaywall, failedDois };
+}
 
-  return works.map((w) => {
-    if (w.isOwnArticle) return { flags: [], failures: [] };
-    const doi = w.doi ? doiKey(w.doi) : undefined;
-    const sources = {
-      europepmc: doi ? epmc.get(doi) : undefined,
-      openalex: doi ? openalex.get(doi) : undefined,
-    };
-    const out: Enrichment = {
-      flags: flagsFor({ ...sources, crossref: doi ? clients.crossrefWorks?.get(doi) : undefined }),
-      failures: doi ? [...(failedDois.get(doi) ?? [])] : [],
-    };
-    const oa = bestOpenAccess({ ...sources, unpaywall: doi ? unpaywall.get(doi) : undefined, pmcid: w.pmcid });
-    if (oa) out.oa = oa;
-    return out;
-  });
+/** Best copy, flags and failures of one work from the sources' answers (and Crossref works already fetched). */
+export function enrichment(w: EnrichInput, sources: EnrichSources, crossrefWorks?: Map<string, CrossrefWork>): Enrichment {
+  if (w.isOwnArticle) return { flags: [], failures: [] };
+  const doi = w.doi ? doiKey(w.doi) : undefined;
+  const found = {
+    europepmc: doi ? sources.europepmc.get(doi) : undefined,
+    openalex: doi ? sources.openalex.get(doi) : undefined,
+  };
+  const out: Enrichment = {
+    flags: flagsFor({ ...found, crossref: doi ? crossrefWorks?.get(doi) : undefined }),
+    failures: doi ? [...(sources.failedDois.get(doi) ?? [])] : [],
+  };
+  const oa = bestOpenAccess({ ...found, unpaywall: doi ? sources.unpaywall.get(doi) : undefined, pmcid: w.pmcid });
+  if (oa) out.oa = oa;
+  return out;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

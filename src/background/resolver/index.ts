@@ -1,11 +1,14 @@
 /**
- * Resolves a page's references, batching every service call across the batch:
+ * Resolves a page's references, batching every service call across the batch and overlapping what can overlap:
  *  1. identifiers printed on the page;
  *  2. journal references without identifiers: ONE ECitMatch request, then ONE ESummary request confirming each PMID
  *     by author, year and title;
- *  3. the rest: Crossref query.bibliographic per reference, validated SBMV-style (src/core/match);
- *  4. the PMC ID converter for PMIDs/PMCIDs of every DOI (and DOIs of every PMID) still missing one;
- *  5. Crossref filter=doi batches for full citation metadata of every DOI known.
+ *  3. the rest: Crossref query.bibliographic per reference, validated SBMV-style (src/core/match); a reference
+ *     PubMed cannot take is searched at once, one PubMed did not match as soon as PubMed has said so;
+ *  4. Crossref filter=doi batches for full citation metadata of every DOI known once PubMed has answered (queued
+ *     behind the searches: a search result is already a full work);
+ *  5. once the searches are done, in parallel: the PMC ID converter for PMIDs/PMCIDs of every DOI (and DOIs of every
+ *     PMID) still missing one, and Europe PMC (OpenAlex with a key) for copies and flags.
  * A failing service leaves the other results intact; final results are cached per reference.
  */
 import type { CslItem } from '../../core/csl';
@@ -20,7 +23,7 @@ import { isServiceError } from '../net/http';
 import type { CrossrefClient } from '../services/crossref';
 import type { CrossrefWork } from '../services/crossref';
 import type { CitationQuery, NcbiClient, PubmedSummary } from '../services/ncbi';
-import { enrich, type EnrichClients } from './enrich';
+import { enrich, enrichment, lookupSources, type EnrichClients, type EnrichSources } from './enrich';
 import { confirmPubmed, cslFromCrossref, cslFromPubmed } from './metadata';
 import type { Rejections } from './rejections';
 
@@ -47,6 +50,10 @@ interface Work {
   pmid?: LinkedId;
   pmcid?: LinkedId;
   rejected: Set<string>;
+  /** The result remembered from an earlier lookup, when there is one. */
+  cached?: ReferenceResult;
+  /** The Crossref work of the DOI (the matched search result, or the filter=doi answer): its `updated-by` gives flags. */
+  crossref?: CrossrefWork;
   /** Short messages from services that failed for this reference. */
   failures: string[];
   oa?: OpenAccessCopy;
@@ -54,6 +61,11 @@ interface Work {
 }
 
 const RESULT_CACHE_VERSION = 1;
+
+interface CachedResult {
+  v: number;
+  r: Omit<ReferenceResult, 'n'>;
+}
 
 /** A stable fingerprint of what the page shows for a reference (text and page identifiers). */
 export function referenceFingerprint(ref: Pick<ReferenceInput, 'text' | 'ids'>): string {
@@ -109,29 +121,40 @@ export class Resolver {
 
   async resolve(refs: ReferenceInput[]): Promise<ReferenceResult[]> {
     const on = this.switches();
-    const works = await Promise.all(refs.map((ref) => this.prepare(ref, on)));
-    const cached = await this.cachedResults(works);
-    const todo = works.filter((w) => !cached.has(w.ref.n));
+    const works = await this.prepare(refs, on);
+    const todo = works.filter((w) => !w.cached);
     for (const w of todo) w.csl = structuredCsl(w.ref);
-
-    if (todo.length) {
-      const crossrefMatch = (rest: Work[]) => (on.crossref ? this.crossrefMatch(rest) : Promise.resolve());
-      if (on.pubmed) {
-        // References PubMed cannot take go to Crossref at once; the others follow as soon as PubMed has answered.
-        const notForPubmed = todo.filter((w) => !w.doi && !w.pmid && !this.citationQuery(w));
-        await Promise.all([crossrefMatch(notForPubmed), this.pubmedMatch(todo, crossrefMatch)]);
-      } else {
-        await crossrefMatch(todo);
-      }
-      const [, crossrefWorks] = await Promise.all([
-        on.pubmed ? this.crossIds(todo) : undefined,
-        on.crossref ? this.metadata(todo) : new Map<string, CrossrefWork>(),
-      ]);
-      await this.openAccessAndFlags(todo, crossrefWorks, on);
-    }
-    const results = works.map((w) => cached.get(w.ref.n) ?? this.result(w, on));
-    await this.store(todo, results);
+    if (todo.length) await this.lookup(todo, on);
+    const results = works.map((w) => w.cached ?? this.result(w, on));
+    // Not awaited: the page gets its answer now; the write only matters for the next visit.
+    void this.store(todo, results);
     return results;
+  }
+
+  /** Steps 2-5 of the module comment for references not answered from the result cache. */
+  private async lookup(todo: Work[], on: ServiceSwitches): Promise<void> {
+    const searches: Promise<void>[] = [];
+    const search = (rest: Work[]) => {
+      if (on.crossref && rest.length) searches.push(this.crossrefMatch(rest));
+    };
+    if (on.pubmed) {
+      search(todo.filter((w) => !w.doi && !w.pmid && !this.citationQuery(w)));
+      await this.pubmedMatch(todo, search);
+    } else {
+      search(todo);
+    }
+    // Queued after every search, so the DOIs the last searches find are looked up below while this one runs.
+    const metadata = on.crossref ? this.metadata(todo.filter((w) => w.doi && !w.crossref)) : Promise.resolve();
+    await Promise.all(searches);
+    const asked = new Set(todo.flatMap((w) => (w.doi ? [w.doi.value] : [])));
+    const sources = this.lookupSources(todo, on);
+    await Promise.all([on.pubmed ? this.crossIds(todo) : undefined, metadata, sources]);
+    // DOIs only the ID converter knew (PubMed's summary normally gives them) get the same lookups.
+    const late = todo.filter((w) => w.doi && !asked.has(w.doi.value));
+    const lateSources = late.length
+      ? Promise.all([on.crossref ? this.metadata(late) : undefined, this.lookupSources(late, on)]).then(([, s]) => s)
+      : undefined;
+    if (this.deps.enrichment) this.applyEnrichment(todo, mergeSources(await sources, await lateSources));
   }
 
   /**
@@ -159,33 +182,32 @@ export class Resolver {
     return { ...DEFAULT_SETTINGS.services, ...this.deps.settings?.().services };
   }
 
-  private async prepare(ref: ReferenceInput, on: ServiceSwitches): Promise<Work> {
-    const fingerprint = referenceFingerprint(ref);
-    return {
-      ref,
-      fingerprint,
-      cacheKey: cacheKey(fingerprint, on),
-      csl: cslFromPage(ref),
-      doi: pageId(ref.ids.doi),
-      pmid: pageId(ref.ids.pmid),
-      pmcid: pageId(ref.ids.pmcid),
-      rejected: await this.deps.rejections.get(fingerprint),
-      failures: [],
-    };
-  }
-
-  private async cachedResults(works: Work[]): Promise<Map<number, ReferenceResult>> {
-    const out = new Map<number, ReferenceResult>();
-    if (!this.deps.results) return out;
-    const hits = await this.deps.results.getMany<{ v: number; r: Omit<ReferenceResult, 'n'> }>(works.map((w) => w.cacheKey));
-    for (const w of works) {
+  /** Working state of every reference; rejections and cached results come in one round of storage reads. */
+  private async prepare(refs: ReferenceInput[], on: ServiceSwitches): Promise<Work[]> {
+    const fingerprints = refs.map(referenceFingerprint);
+    const keys = fingerprints.map((f) => cacheKey(f, on));
+    const [rejected, hits] = await Promise.all([
+      Promise.all(fingerprints.map((f) => this.deps.rejections.get(f))),
+      this.deps.results?.getMany<CachedResult>(keys) ?? new Map<string, { value: CachedResult }>(),
+    ]);
+    return refs.map((ref, i) => {
+      const w: Work = {
+        ref,
+        fingerprint: fingerprints[i]!,
+        cacheKey: keys[i]!,
+        csl: cslFromPage(ref),
+        doi: pageId(ref.ids.doi),
+        pmid: pageId(ref.ids.pmid),
+        pmcid: pageId(ref.ids.pmcid),
+        rejected: rejected[i]!,
+        failures: [],
+      };
       const hit = hits.get(w.cacheKey)?.value;
-      if (hit?.v !== RESULT_CACHE_VERSION) continue;
-      const r = hit.r;
-      if ([r.doi, r.pmid, r.pmcid].some((id) => id && w.rejected.has(id.value))) continue;
-      out.set(w.ref.n, { ...r, n: w.ref.n, csl: { ...r.csl, id: `ref-${w.ref.n}` } });
-    }
-    return out;
+      if (hit?.v === RESULT_CACHE_VERSION && ![hit.r.doi, hit.r.pmid, hit.r.pmcid].some((id) => id && w.rejected.has(id.value))) {
+        w.cached = { ...hit.r, n: ref.n, csl: { ...hit.r.csl, id: `ref-${ref.n}` } };
+      }
+      return w;
+    });
   }
 
   private async store(todo: Work[], results: ReferenceResult[]): Promise<void> {
@@ -222,15 +244,14 @@ export class Resolver {
 
   /**
    * ECitMatch for journal references without identifiers, confirmed by ESummary (which also serves page PMIDs).
-   * References PubMed does not confirm are handed to `fallback` as early as possible.
+   * References PubMed does not confirm are handed to `search` as early as possible; resolves once PubMed has answered.
    */
-  private async pubmedMatch(works: Work[], fallback: (rest: Work[]) => Promise<void>): Promise<void> {
+  private async pubmedMatch(works: Work[], search: (rest: Work[]) => void): Promise<void> {
     const queries = works.flatMap((w) => {
       const q = this.citationQuery(w);
       return q ? [{ w, q }] : [];
     });
     const proposed = new Map<Work, string>();
-    const later: Promise<void>[] = [];
     if (queries.length) {
       try {
         const answers = await this.deps.ncbi.ecitmatch(queries.map(({ q }) => q));
@@ -241,7 +262,7 @@ export class Resolver {
       } catch (err) {
         this.note(queries.map(({ w }) => w), err);
       }
-      later.push(fallback(queries.map(({ w }) => w).filter((w) => !proposed.has(w))));
+      search(queries.map(({ w }) => w).filter((w) => !proposed.has(w)));
     }
 
     const pagePmidsWithoutDoi = works.filter((w) => w.pmid && !w.doi);
@@ -269,8 +290,7 @@ export class Resolver {
       const s = summaries.get(w.pmid!.value);
       if (s) this.adoptPubmed(w, s);
     }
-    later.push(fallback(unconfirmed));
-    await Promise.all(later);
+    search(unconfirmed);
   }
 
   private adoptPubmed(w: Work, s: PubmedSummary): void {
@@ -291,7 +311,8 @@ export class Resolver {
           const m = matchReference(w.ref.text, items);
           if (m.doi) {
             w.doi = { value: m.doi.toLowerCase(), source: 'lookup', confidence: round(m.confidence) };
-            w.csl = cslFromCrossref(m.candidate as never, w.csl);
+            w.crossref = m.candidate as CrossrefWork;
+            w.csl = cslFromCrossref(w.crossref, w.csl);
           }
         } catch (err) {
           this.note([w], err);
@@ -321,41 +342,41 @@ export class Resolver {
     }
   }
 
-  /** Full metadata for citations from Crossref, for every DOI known (batched filter=doi requests). */
-  private async metadata(works: Work[]): Promise<Map<string, CrossrefWork>> {
-    const withDoi = works.filter((w) => w.doi);
-    if (withDoi.length === 0) return new Map();
+  /** Full metadata for citations from Crossref, for the given works' DOIs (batched filter=doi requests). */
+  private async metadata(withDoi: Work[]): Promise<void> {
+    if (withDoi.length === 0) return;
     try {
       const found = await this.deps.crossref.worksByDoi([...new Set(withDoi.map((w) => w.doi!.value))]);
       for (const w of withDoi) {
         const work = found.get(w.doi!.value);
-        if (work) w.csl = cslFromCrossref(work, w.csl);
+        if (!work) continue;
+        w.crossref = work;
+        w.csl = cslFromCrossref(work, w.csl);
       }
-      return found;
     } catch (err) {
       // Citations fall back to the page's own data; identifiers are unaffected.
       this.note(withDoi, err);
-      return new Map();
     }
   }
 
-  /** Best legal open-access copy and retraction/correction flags of every identified work. */
-  private async openAccessAndFlags(works: Work[], crossrefWorks: Map<string, CrossrefWork>, on: ServiceSwitches): Promise<void> {
+  /** Europe PMC (and OpenAlex with a key) for every DOI the works have now; Unpaywall is the second phase. */
+  private lookupSources(works: Work[], on: ServiceSwitches): Promise<EnrichSources> | undefined {
     const clients = this.deps.enrichment;
-    const known = works.filter((w) => w.doi || w.pmcid);
-    if (!clients || known.length === 0) return;
-    const out = await enrich(
-      known.map((w) => ({ doi: w.doi?.value, pmcid: w.pmcid?.value })),
-      { ...clients, crossrefWorks },
-      // Unpaywall (one request per DOI) is the second phase: see openAccess().
-      { services: { unpaywall: false, europepmc: on.europepmc, openalex: on.openalex } },
-    );
-    known.forEach((w, i) => {
-      const e = out[i]!;
+    const dois = [...new Set(works.flatMap((w) => (w.doi ? [w.doi.value] : [])))];
+    if (!clients || dois.length === 0) return undefined;
+    return lookupSources(dois, { ...clients }, { services: { unpaywall: false, europepmc: on.europepmc, openalex: on.openalex } });
+  }
+
+  /** Best legal open-access copy and retraction/correction flags of every identified work. */
+  private applyEnrichment(works: Work[], sources: EnrichSources): void {
+    const crossrefWorks = new Map(works.flatMap((w) => (w.doi && w.crossref ? [[w.doi.value, w.crossref] as const] : [])));
+    for (const w of works) {
+      if (!w.doi && !w.pmcid) continue;
+      const e = enrichment({ doi: w.doi?.value, pmcid: w.pmcid?.value }, sources, crossrefWorks);
       if (e.oa) w.oa = e.oa;
       if (e.flags.length) w.flags = e.flags;
       for (const f of e.failures.map(referenceMessage)) if (!w.failures.includes(f)) w.failures.push(f);
-    });
+    }
   }
 
   private result(w: Work, on: ServiceSwitches): ReferenceResult {
@@ -383,6 +404,17 @@ export class Resolver {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+function mergeSources(...all: Array<EnrichSources | undefined>): EnrichSources {
+  const out: EnrichSources = { europepmc: new Map(), openalex: new Map(), unpaywall: new Map(), failedDois: new Map() };
+  for (const s of all) {
+    if (!s) continue;
+    for (const k of ['europepmc', 'openalex', 'unpaywall', 'failedDois'] as const) {
+      for (const [d, v] of s[k] as Map<string, unknown>) (out[k] as Map<string, unknown>).set(d, v);
+    }
+  }
+  return out;
+}
 
 /**
  * A failure as the reference shows it. The network layer's "…, retrying in 30 s" describes the service's pause, but

@@ -22,6 +22,11 @@ export class Rejections {
     return this.cache;
   }
 
+  /** Starts the storage read now (when the background starts), so the first page does not wait for it. */
+  preload(): void {
+    void this.load();
+  }
+
   async get(fingerprint: string): Promise<Set<string>> {
     const all = await this.load();
     return new Set((all[fingerprint] ?? []).map((v) => v.toLowerCase()));

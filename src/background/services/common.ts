@@ -94,7 +94,8 @@ export async function cachedLookup<V>(
   const answered = missing.filter((id) => !failed.has(id));
   for (const id of answered) out.set(id, found.get(id) ?? null);
   if (cache && answered.length) {
-    await cache.setMany(
+    // Not awaited: setMany answers from memory at once, and the storage write must not hold up the lookup.
+    void cache.setMany(
       answered.map((id) => {
         const value = found.get(id);
         return value === undefined ? { key: keyOf(id), value: null, kind: 'negative' as const } : { key: keyOf(id), value };

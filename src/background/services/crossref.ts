@@ -90,7 +90,7 @@ export class CrossrefClient {
     const url = this.url('/works', { 'query.bibliographic': query, rows: String(n) });
     const body = await this.deps.http.request('crossref', url, { signal });
     const items = listItems(body);
-    await this.deps.cache?.set(key, items, items.length ? 'positive' : 'negative');
+    void this.deps.cache?.set(key, items, items.length ? 'positive' : 'negative'); // memory at once; storage later
     return items;
   }
 
