@@ -5,7 +5,9 @@
  * sequential, paced at Crossref's public limit) in the same run. Last line: one JSON object.
  * Usage: npm run bench [-- --latency 100 --runs 3 --email you@uni.edu --timeline --skip-budget | --budget-only]
  * --budget-only skips the seed-page runs and measures only the content script's budget (part 2).
- * With --email the user's contact email is set first, as the options page would (Crossref's polite pool).
+ * With --email the user's contact email is set first, as the options page would (Crossref's polite pool, Unpaywall);
+ * with --openalex-key the user's OpenAlex key (OpenAlex batches). The JSON's `openAccess` counts the free-copy and
+ * flag requests per service against the ceil(N/50) bound for batched services, and the time they add after done.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +34,7 @@ const SERVICE_OF: Record<string, string> = {
   'api.openalex.org': 'openalex',
   'api.unpaywall.org': 'unpaywall',
 };
+const OA_SERVICES = ['europepmc', 'openalex', 'unpaywall'];
 /** Crossref's public pool: 5 requests/s, one at a time. */
 const CROSSREF_PUBLIC_INTERVAL_MS = 200;
 
@@ -40,6 +43,8 @@ const { values: args } = parseArgs({
     latency: { type: 'string', default: '100' },
     runs: { type: 'string', default: '3' },
     email: { type: 'string', default: '' },
+    /** The user's OpenAlex key: OpenAlex is asked for free copies and retractions only with one. */
+    'openalex-key': { type: 'string', default: '' },
     'budget-only': { type: 'boolean', default: false },
     /** Print every service request of the cold and warm loads: start and end in ms since navigation start. */
     timeline: { type: 'boolean', default: false },
@@ -183,6 +188,11 @@ async function main(): Promise<void> {
   const annotated: number[] = [];
   /** 429 answers to the cold load (the fake enforces the real limits); any is a bug in the pacing. */
   let tooMany = 0;
+  /** Time the free-copy phase adds after done (its last answer), references with a DOI, free copies, flags. */
+  const oaAdded: number[] = [];
+  let dois = 0;
+  let oaLinks = 0;
+  let flagged = 0;
   for (let run = 0; run < runs; run++) {
     const server = await startServer();
     const timed = recordTimes(server);
@@ -190,10 +200,10 @@ async function main(): Promise<void> {
     if (!fake.mounted) throw new Error(fake.note);
     const browser = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
     try {
-      if (args.email) {
+      if (args.email || args['openalex-key']) {
         await browser.serviceWorker.evaluate(
-          (email) => (globalThis as unknown as { chrome: { storage: { local: { set(x: object): Promise<void> } } } }).chrome.storage.local.set({ settings: { email } }),
-          args.email,
+          (settings) => (globalThis as unknown as { chrome: { storage: { local: { set(x: object): Promise<void> } } } }).chrome.storage.local.set({ settings }),
+          { email: args.email, openalexApiKey: args['openalex-key'] },
         );
       }
       const page = await browser.context.newPage();
@@ -209,6 +219,12 @@ async function main(): Promise<void> {
       requests = serviceCounts(server, before);
       const refs = await readAnnotations(page);
       count = refs.length;
+      const oaTimed = timed.slice(timedBefore).filter((t) => OA_SERVICES.includes(t.service));
+      const lastOaEnd = Math.max(...oaTimed.map((t) => t.end ?? t.start));
+      oaAdded.push(oaTimed.length === 0 ? 0 : Math.max(0, lastOaEnd - coldOrigin - cold.at(-1)!));
+      dois = refs.filter((r) => r.links.some((l) => l.kind === 'doi')).length;
+      oaLinks = refs.filter((r) => r.links.some((l) => l.kind === 'oa')).length;
+      flagged = refs.filter((r) => r.flags.length > 0).length;
       const marks = await page.evaluate(() =>
         Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)])),
       );
@@ -258,6 +274,16 @@ async function main(): Promise<void> {
     naiveMs: Math.round(median(naiveMs)),
     speedup: Number((median(naiveMs) / median(cold)).toFixed(2)),
     requests,
+    openAccess: {
+      requests: Object.fromEntries(OA_SERVICES.map((x) => [x, requests[x] ?? 0])),
+      // Europe PMC and OpenAlex take many DOIs a request; Unpaywall takes one (and only runs with an email).
+      batchedLimit: Math.ceil(dois / 50),
+      withinLimit: (requests.europepmc ?? 0) <= Math.ceil(dois / 50) && (requests.openalex ?? 0) <= Math.ceil(dois / 50),
+      addedAfterDoneMs: Math.round(median(oaAdded)),
+      referencesWithDoi: dois,
+      freeCopies: oaLinks,
+      flagged,
+    },
     contentScriptBytes: contentScriptBytes(),
     mainThreadMsPer100Refs: budget.mainThreadMsPer100Refs,
     longTasksOver50ms: budget.longTasksOver50ms,
