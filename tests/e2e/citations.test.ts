@@ -5,22 +5,13 @@
  * running), and custom CSL styles and the citation language in the options page.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PAGES_DIR, SEED_URL, toolsSelector, waitForDone } from './harness';
+import { SEED_EXPECTED, SEED_URL, toolsSelector, waitForDone } from './harness';
 import { createFakeZotero, type FakeZotero } from './fake-zotero';
 import { useExtensionBrowser } from './setup';
 
-interface ExpectedRef {
-  n: number;
-  title: string;
-  doi: string | null;
-}
-const seedExpected = JSON.parse(
-  readFileSync(join(PAGES_DIR, 'elsevier-health/clinical-breast-cancer/expected.json'), 'utf8'),
-) as ExpectedRef[];
-const WITH_DOI = seedExpected.filter((e) => e.doi);
+const WITH_DOI = SEED_EXPECTED.filter((e) => e.doi);
 const FIRST = WITH_DOI[0]!;
 const SECOND = WITH_DOI[1]!;
 

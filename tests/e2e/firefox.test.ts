@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   API_HOSTS,
-  PAGES_DIR,
+  SEED_EXPECTED,
   REPO_ROOT,
   mountFakeServices,
   startServer,
@@ -23,17 +23,11 @@ import { firefoxPath, launchFirefox, type LaunchedFirefox } from './firefox';
 const FIREFOX_EXTENSION_DIR = join(REPO_ROOT, '.output/firefox-mv2');
 const SEED_COUNT = 51;
 
-interface ExpectedRef {
-  n: number;
-  doi: string | null;
-}
 interface Truth {
   n: number;
   doi: string | null;
 }
-const seedExpected = JSON.parse(
-  readFileSync(join(PAGES_DIR, 'elsevier-health/clinical-breast-cancer/expected.json'), 'utf8'),
-) as ExpectedRef[];
+const seedExpected = SEED_EXPECTED;
 const truth = JSON.parse(readFileSync(join(REPO_ROOT, 'tests/fixtures/fake-records/seed-truth.json'), 'utf8')) as Truth[];
 
 /** Builds the Firefox extension when `npm run test:e2e` has not already. */

@@ -22,6 +22,62 @@ export const EXTENSION_DIR = join(REPO_ROOT, '.output/chrome-mv3');
 export const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
 export const SEED_RECORDS = join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json');
 
+/** One reference of a fixture's expected.json: what the page itself prints. */
+export interface ExpectedRef {
+  n: number;
+  firstAuthor: string;
+  title: string;
+  year: number;
+  doi: string | null;
+  pmid: string | null;
+}
+
+/** The expected.json beside a fixture page (`dir` below tests/fixtures/pages). */
+export function readExpected(dir: string): ExpectedRef[] {
+  return JSON.parse(readFileSync(join(PAGES_DIR, dir, 'expected.json'), 'utf8')) as ExpectedRef[];
+}
+
+export const SEED_EXPECTED = readExpected('elsevier-health/clinical-breast-cancer');
+
+/**
+ * Fills the extension's storage.local to within a few bytes of its quota with one item under `key`, from a page or
+ * the service worker of the extension; then checks that a small write now fails.
+ */
+export function fillStorageLocal(
+  ctx: Pick<Page, 'evaluate'> | Pick<Worker, 'evaluate'>,
+  key: string,
+): Promise<{ before: number; after: number; quota: number; slack: number; probeFailed: boolean }> {
+  return (ctx as Pick<Page, 'evaluate'>).evaluate(async (key) => {
+    interface Area {
+      QUOTA_BYTES: number;
+      getBytesInUse(keys: null): Promise<number>;
+      set(items: object): Promise<void>;
+      remove(key: string): Promise<void>;
+    }
+    const area = (globalThis as unknown as { chrome: { storage: { local: Area } } }).chrome.storage.local;
+    const before = await area.getBytesInUse(null);
+    // Bytes counted per item: key length + JSON length of the value. Leave a few bytes, far less than a note.
+    let slack = 8;
+    for (;;) {
+      try {
+        await area.set({ [key]: 'x'.repeat(area.QUOTA_BYTES - before - key.length - 2 - slack) });
+        break;
+      } catch (err) {
+        if (slack > 4096) throw err;
+        slack *= 2;
+      }
+    }
+    let probeFailed = false;
+    try {
+      await area.set({ 'reflens-e2e-probe': 'y'.repeat(200) });
+      await area.remove('reflens-e2e-probe');
+    } catch {
+      probeFailed = true;
+    }
+    return { before, after: await area.getBytesInUse(null), quota: area.QUOTA_BYTES, slack, probeFailed };
+  }, key);
+}
+
 /** Hosts of the web services the background talks to; requests to them go to the mounted API handler. */
 export const API_HOSTS = [
   'api.crossref.org',
@@ -372,7 +428,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<LaunchedBro
   }
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 
-  return {
+  const launched: LaunchedBrowser = {
     context,
     get serviceWorker(): Worker {
       if (!serviceWorker) throw new Error('launched without an extension: no service worker');
@@ -406,6 +462,9 @@ export async function launchBrowser(options: LaunchOptions): Promise<LaunchedBro
       return page;
     },
     clickToolbarButton: async (page) => {
+      // The worker must have run its script (and added its listeners): a click this soon after start-up, which no
+      // reader makes, could otherwise arrive first. An evaluation waits for that; a stopped worker is woken.
+      await (await launched.liveServiceWorker()).evaluate(() => true);
       const browser = context.browser();
       if (!browser) throw new Error('no browser-level DevTools session for this context');
       const cdp = await browser.newBrowserCDPSession();
@@ -427,6 +486,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<LaunchedBro
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
+  return launched;
 }
 
 /** Waits until the extension marks every reference final; returns the reference count it announced. */

@@ -10,7 +10,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useExtensionBrowser } from './setup';
 import {
-  PAGES_DIR,
+  SEED_EXPECTED,
+  type ExpectedRef,
   toolsSelector,
   waitForDone,
   SEED_RECORDS,
@@ -18,16 +19,8 @@ import {
 } from './harness';
 
 
-interface ExpectedRef {
-  n: number;
-  title: string;
-  doi: string | null;
-}
-const seedExpected = JSON.parse(
-  readFileSync(join(PAGES_DIR, 'elsevier-health/clinical-breast-cancer/expected.json'), 'utf8'),
-) as ExpectedRef[];
 /** Two references whose DOI the page itself gives, so their note keys are known in advance. */
-const withDoi = seedExpected.filter((e) => e.doi);
+const withDoi = SEED_EXPECTED.filter((e) => e.doi);
 const FIRST = withDoi[0]!;
 const SECOND = withDoi[1]!;
 

@@ -3,20 +3,12 @@
  * middle of a save, the optional storage.sync mirror (switch, per-note and full-area fallbacks with notices) and
  * a full local storage seen from the notes library.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PAGES_DIR, SEED_URL, toolsSelector, waitForDone } from './harness';
+import { SEED_EXPECTED, SEED_URL, fillStorageLocal, toolsSelector, waitForDone, type ExpectedRef } from './harness';
 import { useExtensionBrowser } from './setup';
 
-interface ExpectedRef {
-  n: number;
-  doi: string | null;
-}
-const withDoi = (
-  JSON.parse(readFileSync(join(PAGES_DIR, 'elsevier-health/clinical-breast-cancer/expected.json'), 'utf8')) as ExpectedRef[]
-).filter((e) => e.doi);
+const withDoi = SEED_EXPECTED.filter((e) => e.doi);
 const ref = (i: number) => withDoi[i]!;
 const keyOf = (e: ExpectedRef) => `doi:${e.doi}`;
 
@@ -170,21 +162,7 @@ describe('never lose a note', () => {
     await library.waitForSelector(`li[data-note-key="${keyOf(e)}"]`);
     const filler = 'reflens-e2e-filler';
     const page = await extensionPage();
-    const fill = await page.evaluate(async (key) => {
-      const area = (globalThis as unknown as Chrome).chrome.storage.local;
-      const before = await area.getBytesInUse(null);
-      let slack = 8;
-      for (;;) {
-        try {
-          await area.set({ [key]: 'x'.repeat(area.QUOTA_BYTES - before - key.length - 2 - slack) });
-          break;
-        } catch (err) {
-          if (slack > 4096) throw err;
-          slack *= 2;
-        }
-      }
-      return { slack };
-    }, filler);
+    const fill = await fillStorageLocal(page, filler);
     expect(fill.slack).toBeLessThanOrEqual(4096);
     try {
       const box = library.locator(`li[data-note-key="${keyOf(e)}"] textarea[data-note-text]`);

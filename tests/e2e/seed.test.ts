@@ -10,12 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { useExtensionBrowser } from './setup';
 import {
   API_HOSTS,
-  PAGES_DIR,
+  fillStorageLocal,
   readAnnotations,
+  readExpected,
   REPO_ROOT,
   toolsSelector,
   waitForDone,
   type Annotation,
+  SEED_EXPECTED,
   SEED_RECORDS,
   SEED_URL,
 } from './harness';
@@ -24,18 +26,7 @@ const SD_FULLTEXT_URL = 'https://www.sciencedirect.com/science/article/pii/S1526
 const SEED_COUNT = 51;
 const SHARED_DOI = '10.1007/s10549-019-05427-1';
 
-interface ExpectedRef {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: string | null;
-}
-
-const readExpected = (dir: string): ExpectedRef[] =>
-  JSON.parse(readFileSync(join(PAGES_DIR, dir, 'expected.json'), 'utf8')) as ExpectedRef[];
-const seedExpected = readExpected('elsevier-health/clinical-breast-cancer');
+const seedExpected = SEED_EXPECTED;
 const sdExpected = readExpected('sciencedirect/fulltext');
 
 interface Truth {
@@ -210,29 +201,7 @@ describe('seed page: Clinical Breast Cancer (Elsevier health)', () => {
     const n = 13;
     const fillerKey = 'reflens-e2e-filler';
     const worker = await env.browser.liveServiceWorker();
-    const fill = await worker.evaluate(async (key) => {
-      const area = (globalThis as unknown as WorkerGlobal).chrome.storage.local;
-      const before = await area.getBytesInUse(null);
-      // Bytes counted per item: key length + JSON length of the value. Leave a few bytes, far less than a note.
-      let slack = 8;
-      for (;;) {
-        try {
-          await area.set({ [key]: 'x'.repeat(area.QUOTA_BYTES - before - key.length - 2 - slack) });
-          break;
-        } catch (err) {
-          if (slack > 4096) throw err;
-          slack *= 2;
-        }
-      }
-      let probeFailed = false;
-      try {
-        await area.set({ 'reflens-e2e-probe': 'y'.repeat(200) });
-        await area.remove('reflens-e2e-probe');
-      } catch {
-        probeFailed = true;
-      }
-      return { before, after: await area.getBytesInUse(null), quota: area.QUOTA_BYTES, probeFailed };
-    }, fillerKey);
+    const fill = await fillStorageLocal(worker, fillerKey);
     expect(fill.probeFailed, `storage filled to ${fill.after} of ${fill.quota} bytes`).toBe(true);
 
     try {
