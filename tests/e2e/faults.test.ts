@@ -184,3 +184,62 @@ describe('seed page with a failing service', () => {
     );
   });
 });
+
+/**
+ * Every service failing the same way at once: RefLens still annotates the list from the page, every reference is
+ * final within 15 s, nothing breaks the page, requests stay bounded and each reference says briefly what is missing.
+ */
+// Not here yet (issue 7): with every service answering 500, HTML error pages or down, the retries with backoff
+// finish at about 15 s, on the bound; with every service hanging, the 10 s timeouts chain past it. Both need one
+// deadline per page in the resolver. One service down or answering 500 is covered above.
+const MATRIX: [label: string, faults: Record<string, unknown>][] = [
+  ['429 with Retry-After 30 s', { all: { rate429: { retryAfter: 30 } } }],
+  ['malformed JSON', { all: { malformedJson: true } }],
+  ['empty results', { all: { emptyResults: true } }],
+];
+/** Far above a normal cold load of the seed page (11 requests) and far below a retry storm. */
+const MAX_REQUESTS = 80;
+
+describe('seed page with every service failing', () => {
+  for (const [label, faults] of MATRIX) {
+    it(`all services ${label}: page identifiers linked, all final within 15 s, bounded requests, short messages`, async () => {
+      await scenario(faults);
+      const since = server.requests.length;
+      const started = Date.now();
+      const page = await browser!.openPage(SEED_URL);
+      expect(await waitForDone(page, Math.max(1, 15_000 - (Date.now() - started)))).toBe(SEED_COUNT);
+      const elapsed = Date.now() - started;
+      const refs = await readAnnotations(page);
+      for (const r of refs) expect(FINAL_STATES, `state of reference ${r.n}`).toContain(r.state);
+
+      for (const p of onPage) {
+        if (!p.doi && !p.pmid) continue;
+        const r = byN(refs, p.n);
+        if (p.doi) expect(hrefs(r, 'doi', 'page'), `page DOI of ${p.n}`).toEqual([`https://doi.org/${p.doi}`]);
+        if (p.pmid) expect(hrefs(r, 'pubmed', 'page'), `page PMID of ${p.n}`).toEqual([`https://pubmed.ncbi.nlm.nih.gov/${p.pmid}/`]);
+      }
+      // Whatever was linked by lookup is right: a broken answer never becomes a wrong link.
+      for (const r of refs) {
+        const t = truth.find((x) => x.n === r.n);
+        for (const h of hrefs(r, 'doi', 'lookup')) expect(h, `looked-up DOI of ${r.n}`).toBe(`https://doi.org/${t?.doi}`);
+      }
+
+      // Let retries and the free-copy phase play out, then count.
+      await page.waitForTimeout(3000);
+      const requests = server.requests.slice(since).filter((r) => r.host !== new URL(SEED_URL).host);
+      expect(requests.length, `requests to the services: ${requests.length}`).toBeLessThanOrEqual(MAX_REQUESTS);
+
+      const messages = await statusMessages(page);
+      const unidentified = refs.filter((r) => r.state !== 'resolved');
+      for (const r of unidentified) {
+        const m = messages[r.n]!;
+        expect(m.text.length, `message of reference ${r.n}`).toBeGreaterThan(0);
+        expect(m.text.length, m.text).toBeLessThanOrEqual(120);
+      }
+      expect(browser!.diagnostics(page).pageErrors).toEqual([]);
+      console.info(
+        `[faults] all ${label}: final in ${elapsed} ms, ${requests.length} requests, ${unidentified.length} not identified, e.g. "${messages[unidentified[0]?.n ?? 1]?.text}"`,
+      );
+    });
+  }
+});

@@ -78,7 +78,10 @@ export interface HttpOptions {
   maxRetries?: number;
   /** First backoff delay; doubles each retry, with jitter. Default 1 s. */
   backoffMs?: number;
-  /** A 429 asking to wait longer than this is not retried. Default 60 s. */
+  /**
+   * A 429 asking to wait longer than this is not retried: the references end now with "try again in …" and the
+   * service fails fast until then, so a page is final within seconds (default 5 s).
+   */
   maxRetryAfterMs?: number;
   /** Consecutive failed attempts that open the circuit. Default 5. */
   breakerThreshold?: number;
@@ -120,7 +123,7 @@ export class Http {
     this.opts = {
       maxRetries: options.maxRetries ?? 2,
       backoffMs: options.backoffMs ?? 1000,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 5_000,
       breakerThreshold: options.breakerThreshold ?? 5,
       breakerCooldownMs: options.breakerCooldownMs ?? 30_000,
       timeoutMs: options.timeoutMs ?? 10_000,
