@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { mulberry32 } from '../fake-services/faults';
 import type { FakeRecord } from '../fake-services/records';
 import { REPO_ROOT, type RequestHandler } from './harness';
 
@@ -76,18 +77,6 @@ const escapeAttr = (s: string) => escapeText(s).replace(/"/g, '&quot;');
 /** Quotes only: the parser still decodes character references in the payload, as it would on a real page. */
 const rawAttr = (s: string) => s.replace(/"/g, '&quot;');
 
-/** Deterministic PRNG (mulberry32): the same page for the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SURNAMES = ['Murthy', 'Loi', 'Okines', 'Slamon', 'Baselga', 'Swain', 'Cortés', 'Giordano', 'Hurvitz', 'Kim',
   'Nguyen', 'Schneeweiss', 'Piccart', 'Dawson', 'Lambertini', 'Rossi', 'Tolaney', 'Verma', 'Modi', 'Krop', 'Wildiers',
   'Müller', 'Østergaard', 'D\'Angelo', 'Ben-Aharon', 'Yamamoto', 'Chen', 'Zhang', 'García-Sáenz', 'O\'Shaughnessy'];
@@ -109,7 +98,7 @@ const JOURNALS: Array<[string, string]> = [
 
 /** Realistic references with their records: most print DOI and PubMed buttons, some only a Scholar look-up. */
 export function realisticReferences(count: number, seed = 7, tag = 'gen'): { refs: GeneratedRef[]; records: FakeRecord[] } {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed); // the same page for the same seed
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const refs: GeneratedRef[] = [];
   const records: FakeRecord[] = [];

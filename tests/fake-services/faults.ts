@@ -33,7 +33,8 @@ export interface FiredFault {
   retryAfter: number;
 }
 
-function mulberry32(seed: number): () => number {
+/** Deterministic PRNG (mulberry32): the same sequence for the same seed. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
