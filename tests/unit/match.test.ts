@@ -198,6 +198,18 @@ describe('validation features', () => {
     expect(explainValidation(prepareReference('1 A. Mantovani, Nature 454, 43b (2008).'), TARGET).features.year_0).toEqual([1, 1]);
   });
 
+  it('explains words split by a stray space, run together, or with one misread character, as PDF text has them', () => {
+    const noisy = '1 A.Mantovani, Cancer-relatedinfla mmation, Naturr 454, 436 (2008).';
+    const on = explainValidation(prepareReference(noisy), TARGET);
+    const off = explainValidation(prepareReference(noisy), TARGET, { tuning: { noisyWords: false } });
+    expect(on.features.words![1]).toBe(1);
+    expect(off.features.words![1]).toBeLessThan(0.5);
+    expect(on.similarity).toBeGreaterThan(off.similarity);
+    // Another paper's words stay unexplained.
+    const other = explainValidation(prepareReference('1 A.Mantovani, Tumour metabo lism, Naturr 454, 436 (2008).'), TARGET);
+    expect(other.features.words![1]).toBeLessThan(0.5);
+  });
+
   it('penalises unexplained numbers', () => {
     const extra = validate(`${REF} 17 99 312`, TARGET);
     expect(extra).toBeLessThan(validate(REF, TARGET));

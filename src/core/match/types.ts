@@ -62,6 +62,8 @@ export interface ValidationTuning {
   specificAuthorCount: number;
   /** Credit for a printed number with one OCR-garbled character ("2n06" for 2006); 0 = off. */
   garbledNumberCredit: number;
+  /** Count split, run-together and one-character-misread words as explained (text extracted from PDFs). */
+  noisyWords: boolean;
 }
 
 export interface MatchOptions extends SelectOptions, ValidateOptions {

@@ -10,7 +10,8 @@
  *  - the supports must include something article-specific (a non-generic title, a first page other than a bare
  *    "1", or, for title-less styles, two of the record's authors or one and the volume in the journal's year), the
  *    journal title counts as a support, and a volume equal to the single printed year counts once;
- *  - a number with one OCR-misread character ("2n06") gets half credit instead of counting against.
+ *  - a number with one OCR-misread character ("2n06") gets half credit instead of counting against;
+ *  - a word split by a stray space, run together with the next, or with one misread character is explained.
  */
 import {
   candidateAuthorFamilies,
@@ -38,6 +39,7 @@ export const DEFAULT_TUNING: ValidationTuning = {
   ambiguityMargin: 0.01,
   specificAuthorCount: 2,
   garbledNumberCredit: 0.5,
+  noisyWords: true,
 };
 
 /** Minimum number of agreeing fields for a non-zero similarity (SBMV). */
@@ -165,23 +167,40 @@ function inPool(w: string, exact: ReadonlySet<string>, pool: readonly string[]):
   return exact.has(w) || pool.some((p) => p.length > w.length && p.startsWith(w));
 }
 
-/** Share of the string's words that the candidate's title, names and journal explain. */
-function explainedShare(words: readonly string[], cand: Candidate): number {
-  if (words.length === 0) return 1;
-  const pool = contentWords(
-    [
-      candidateTitle(cand),
-      candidateContainer(cand),
-      candidateShortContainer(cand),
-      ...candidateAuthorFamilies(cand),
-      ...(cand.author ?? []).map((a) => a.given),
-    ]
-      .filter(Boolean)
-      .join(' '),
-  );
-  const exact = new Set(pool);
-  return words.filter((w) => inPool(w, exact, pool)).length / words.length;
+/** Whether two words of equal length differ in exactly one character (an OCR misread). */
+function oneSubstitution(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length && diff < 2; i++) if (a[i] !== b[i]) diff++;
+  return diff === 1;
 }
+
+/**
+ * Share of the string's words that the candidate's title, names and journal explain. With `noisy`, text from PDFs
+ * also counts: a piece of a word split by a stray space, words run together, or one misread character.
+ */
+function explainedShare(words: readonly string[], cand: Candidate, noisy: boolean): number {
+  if (words.length === 0) return 1;
+  const text = [
+    candidateTitle(cand),
+    candidateContainer(cand),
+    candidateShortContainer(cand),
+    ...candidateAuthorFamilies(cand),
+    ...(cand.author ?? []).map((a) => a.given),
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const pool = contentWords(text);
+  const exact = new Set(pool);
+  const joined = noisy ? normalizeText(text).replace(/ /g, '') : '';
+  const explained = (w: string) =>
+    inPool(w, exact, pool) ||
+    (noisy && ((w.length >= NOISY_PIECE && joined.includes(w)) || (w.length >= NOISY_MISREAD && pool.some((p) => oneSubstitution(w, p)))));
+  return words.filter(explained).length / words.length;
+}
+/** Shortest split-off piece, and shortest word with a misread character, that count as explained. */
+const NOISY_PIECE = 4;
+const NOISY_MISREAD = 5;
 
 export function explainValidation(
   ref: PreparedReference,
@@ -308,7 +327,7 @@ export function explainValidation(
     sim.set('author_conflict', 0, tuning.authorConflictWeight);
   }
   if (tuning.wordsWeight > 0) {
-    sim.set('words', tuning.wordsWeight, tuning.wordsWeight * explainedShare(ref.words, cand));
+    sim.set('words', tuning.wordsWeight, tuning.wordsWeight * explainedShare(ref.words, cand, tuning.noisyWords));
   }
   pool.forEach((_n, i) => sim.set(`rest_${i}`, 0, tuning.restWeight));
 
