@@ -210,6 +210,16 @@ describe('validation features', () => {
     expect(other.features.words![1]).toBeLessThan(0.5);
   });
 
+  it('does not count the day of a printed date against the record, nor take a name for a month', () => {
+    const dated = explainValidation(prepareReference(`${REF} (January 31)`), TARGET);
+    expect(dated.unmatchedNumbers).toEqual([]);
+    expect(Object.keys(dated.features).filter((k) => k.startsWith('rest_'))).toEqual([]);
+    expect(dated.similarity).toBeGreaterThan(0.95);
+    expect(prepareReference('Nature 2008 Jul 24;454(7203):436-44.').days).toEqual(['24']);
+    expect(prepareReference('Mayer 12 (2001); Science 1987 Mar;235:182').days).toEqual([]);
+    expect(explainValidation(prepareReference(`${REF} Mayer 12`), TARGET).unmatchedNumbers).toEqual(['12']);
+  });
+
   it('penalises unexplained numbers', () => {
     const extra = validate(`${REF} 17 99 312`, TARGET);
     expect(extra).toBeLessThan(validate(REF, TARGET));

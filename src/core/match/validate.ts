@@ -65,6 +65,21 @@ export interface PreparedReference {
   words: string[];
   /** Tokens of digits with one letter in place of a digit ("2n06", "201A"), as OCR noise leaves them. */
   garbled: string[];
+  /** Days of printed dates ("January 31", "31 Jan"): no record field holds them. */
+  days: string[];
+}
+
+const MONTH =
+  '(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\\b\\.?';
+const DAY_RE = new RegExp(`\\b${MONTH}\\s*(\\d{1,2})(?!\\d)|(?<!\\d)(\\d{1,2})\\s+${MONTH}`, 'gi');
+
+function daysIn(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(DAY_RE)) {
+    const day = canonicalNumber(m[1] ?? m[2]!);
+    if (Number(day) >= 1 && Number(day) <= 31) out.push(day);
+  }
+  return out;
 }
 
 /** A token of 2-5 characters, one of them a letter among digits: where OCR misread a digit ("2n06", "201A"). */
@@ -87,6 +102,7 @@ export function prepareReference(refString: string): PreparedReference {
     volumeIssue,
     words: contentWords(text),
     garbled: (text.match(/[\p{L}\p{N}]+/gu) ?? []).filter(isGarbledNumber),
+    days: daysIn(text),
   };
 }
 
@@ -259,6 +275,9 @@ export function explainValidation(
     const printedIssue = ref.volumeIssue.get(canonicalNumber(numbersIn(volume)[0] ?? ''));
     if (printedIssue !== undefined) removeOne(pool, printedIssue);
   }
+
+  // A day of a printed date that no field took ("(January 31)") is neither evidence for nor against.
+  for (const day of ref.days) removeOne(pool, day);
 
   let authorSimilarity: number | undefined;
   const author = candidateFirstAuthor(cand);
