@@ -195,13 +195,13 @@ function oneSubstitution(a: string, b: string): boolean {
  * Share of the string's words that the candidate's title, names and journal explain. With `noisy`, text from PDFs
  * also counts: a piece of a word split by a stray space, words run together, or one misread character.
  */
-function explainedShare(words: readonly string[], cand: Candidate, noisy: boolean): number {
+function explainedShare(words: readonly string[], cand: Candidate, families: readonly string[], noisy: boolean): number {
   if (words.length === 0) return 1;
   const text = [
     candidateTitle(cand),
     candidateContainer(cand),
     candidateShortContainer(cand),
-    ...candidateAuthorFamilies(cand),
+    ...families,
     ...(cand.author ?? []).map((a) => a.given),
   ]
     .filter(Boolean)
@@ -240,6 +240,7 @@ export function explainValidation(
   const page = candidatePage(cand);
   const title = candidateTitle(cand);
   const container = candidateContainer(cand);
+  const families = candidateAuthorFamilies(cand);
 
   // Journals numbered by year print it once but it serves as both volume and year.
   const volumeIsYear = volume !== undefined && volume === year && pool.filter((n) => n === year).length === 1;
@@ -330,7 +331,7 @@ export function explainValidation(
     tuning.specificAuthorCount > 0 &&
     containerSupport &&
     (sim.stringWeight('year_0') ?? 0) > 0 &&
-    new Set(candidateAuthorFamilies(cand).map(normalizeText).filter((f) => hasName(ref.norm, f))).size +
+    new Set(families.map(normalizeText).filter((f) => hasName(ref.norm, f))).size +
       ((sim.stringWeight('volume_0') ?? 0) > 0 && !volumeIsYear ? 1 : 0) >=
       tuning.specificAuthorCount;
   const specific = (titleSupport && titleIsSpecific) || pageIsSpecific || authorsSpecific;
@@ -346,7 +347,7 @@ export function explainValidation(
     sim.set('author_conflict', 0, tuning.authorConflictWeight);
   }
   if (tuning.wordsWeight > 0) {
-    sim.set('words', tuning.wordsWeight, tuning.wordsWeight * explainedShare(ref.words, cand, tuning.noisyWords));
+    sim.set('words', tuning.wordsWeight, tuning.wordsWeight * explainedShare(ref.words, cand, families, tuning.noisyWords));
   }
   pool.forEach((_n, i) => sim.set(`rest_${i}`, 0, tuning.restWeight));
 
