@@ -189,19 +189,24 @@ describe('seed page with a failing service', () => {
  * Every service failing the same way at once: RefLens still annotates the list from the page, every reference is
  * final within 15 s, nothing breaks the page, requests stay bounded and each reference says briefly what is missing.
  */
-// Not here yet (issue 7): with every service answering 500, HTML error pages or down, the retries with backoff
-// finish at about 15 s, on the bound; with every service hanging, the 10 s timeouts chain past it. Both need one
-// deadline per page in the resolver. One service down or answering 500 is covered above.
-const MATRIX: [label: string, faults: Record<string, unknown>][] = [
-  ['429 with Retry-After 30 s', { all: { rate429: { retryAfter: 30 } } }],
-  ['malformed JSON', { all: { malformedJson: true } }],
-  ['empty results', { all: { emptyResults: true } }],
+/** Once a service has failed five times in a row, the rest of its requests fail at once with this. */
+const PAUSED = /unavailable, try again in \d+ s/;
+// Each case: the faults, and what each reference left without an identifier must say.
+const MATRIX: [label: string, faults: Record<string, unknown>, says: RegExp][] = [
+  ['429 with Retry-After 30 s', { all: { rate429: { retryAfter: 30 } } }, /rate limit, try again in 30 s/],
+  ['malformed JSON', { all: { malformedJson: true } }, new RegExp(`sent an unreadable response|${PAUSED.source}`)],
+  ['empty results', { all: { emptyResults: true } }, /^No confident match found\.$/],
+  ['500', { all: { status500: true } }, new RegExp(`unavailable \\(HTTP 500\\)|${PAUSED.source}`)],
+  ['HTML error page', { all: { htmlError: true } }, new RegExp(`unavailable \\(HTTP 502\\)|${PAUSED.source}`)],
+  ['down', { all: { down: true } }, new RegExp(`unreachable \\(network error\\)|${PAUSED.source}`)],
+  // Nothing answers: the resolver's deadline (src/background/net/deadline.ts) ends the wait.
+  ['hanging', { all: { hang: true } }, /did not answer in time|not asked \(out of time\)/],
 ];
 /** Far above a normal cold load of the seed page (11 requests) and far below a retry storm. */
 const MAX_REQUESTS = 80;
 
 describe('seed page with every service failing', () => {
-  for (const [label, faults] of MATRIX) {
+  for (const [label, faults, says] of MATRIX) {
     it(`all services ${label}: page identifiers linked, all final within 15 s, bounded requests, short messages`, async () => {
       await scenario(faults);
       const since = server.requests.length;
@@ -235,6 +240,7 @@ describe('seed page with every service failing', () => {
         const m = messages[r.n]!;
         expect(m.text.length, `message of reference ${r.n}`).toBeGreaterThan(0);
         expect(m.text.length, m.text).toBeLessThanOrEqual(120);
+        expect(m.text, `message of reference ${r.n}`).toMatch(says);
       }
       expect(browser!.diagnostics(page).pageErrors).toEqual([]);
       console.info(

@@ -415,9 +415,15 @@ export async function startFakeServices(opts: StartOptions): Promise<FakeService
     if (fault?.name === 'down') {
       entry.status = 'reset';
       log(entry);
+      // A TCP reset where the socket can send one; a TLS socket (the e2e harness serves HTTPS) throws on
+      // resetAndDestroy, which made the harness answer 500 instead: close it without an answer.
       const socket = req.socket as Socket & { resetAndDestroy?: () => void };
-      if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-      else socket.destroy();
+      try {
+        if (typeof socket.resetAndDestroy !== 'function') throw new Error('no reset');
+        socket.resetAndDestroy();
+      } catch {
+        socket.destroy();
+      }
       return;
     }
     if (fault?.name === 'hang') {

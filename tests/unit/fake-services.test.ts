@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { readFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +11,7 @@ import {
   type FakeRecord,
   type FakeServices,
 } from '../fake-services/server.ts';
+import { generate } from 'selfsigned';
 
 const FIXTURES = new URL('../fixtures/api/', import.meta.url);
 const SEED = new URL('../fixtures/fake-records/seed.json', import.meta.url);
@@ -562,6 +564,33 @@ describe('fake services: faults, stats and control endpoints', () => {
     await expect(call(fake.port, crossrefUrl)).rejects.toThrow(/ECONNRESET|socket hang up/);
     await expect(call(fake.port, 'https://api.openalex.org/works/W1?api_key=k', { timeoutMs: 200 })).rejects.toThrow('client timeout');
     expect(fake.stats().byStatus).toMatchObject({ reset: 1, hang: 1 });
+  });
+
+  it('down closes a TLS connection without an answer too (the e2e harness serves HTTPS and turns a throwing handler into a 500)', async () => {
+    fake.setFaults({ crossref: { down: true } });
+    const pems = await generate([{ name: 'commonName', value: 'api.crossref.org' }], { keySize: 2048 });
+    const tlsServer = createHttpsServer({ key: pems.private, cert: pems.cert }, async (req, res) => {
+      try {
+        await fake.handler(req, res);
+      } catch (err) {
+        res.writeHead(500).end(String(err));
+      }
+    });
+    await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = tlsServer.address() as AddressInfo;
+      const answer = new Promise<number>((resolve, reject) => {
+        const req = httpsRequest(
+          { host: '127.0.0.1', port, path: '/works/10.1056/NEJMoa1914609', headers: { host: 'api.crossref.org' }, rejectUnauthorized: false, agent: false },
+          (res) => resolve(res.statusCode!),
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      await expect(answer).rejects.toThrow(/ECONNRESET|socket hang up/);
+    } finally {
+      await new Promise((r) => tlsServer.close(r));
+    }
   });
 
   it('"all" applies to every service without its own setting; probabilities are seeded', async () => {

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CACHE_TTL_MS, TtlCache, type KeyValueStorage } from '../../src/background/net/cache';
+import { Deadline, DeadlineExceeded } from '../../src/background/net/deadline';
 import { Http, isNotFound, parseRetryAfter, ServiceError, type ServiceStatus } from '../../src/background/net/http';
 import { parseInterval, Scheduler, WINDOW_MARGIN_MS } from '../../src/background/net/scheduler';
 import { recorded, stubFetch } from '../fixtures/api-recorded/replay';
@@ -276,7 +277,7 @@ describe('Http', () => {
       error: { kind: 'rate-limited', status: 429, retryAfterMs: 120_000, message: 'Crossref rate limit, try again in 2 min', detail: '429 Too Many Requests' },
     });
     const second = await settle(http.request('crossref', 'https://api.crossref.org/works?query=b'));
-    expect(second).toMatchObject({ ok: false, error: { kind: 'rate-limited', message: 'Crossref rate limit, retrying in 2 min' } });
+    expect(second).toMatchObject({ ok: false, error: { kind: 'rate-limited', message: 'Crossref rate limit, try again in 2 min' } });
     expect(stub.urls).toHaveLength(1);
     vi.advanceTimersByTime(120_000);
     await expect(http.request('crossref', 'https://api.crossref.org/works?query=b')).resolves.toBeTruthy();
@@ -295,7 +296,7 @@ describe('Http', () => {
     expect(statuses.at(-1)).toMatchObject({ state: 'unavailable', message: 'Unpaywall unavailable, retrying in 30 s' });
 
     const fast = await settle(http.request('unpaywall', 'https://api.unpaywall.org/v2/10.1/9?email=a@b.org'));
-    expect(fast).toMatchObject({ ok: false, error: { message: 'Unpaywall unavailable, retrying in 29 s' } });
+    expect(fast).toMatchObject({ ok: false, error: { message: 'Unpaywall unavailable, try again in 29 s' } });
     expect(stub.urls).toHaveLength(3); // no network call while open
 
     vi.advanceTimersByTime(30_000);
@@ -391,6 +392,134 @@ describe('Http', () => {
     const headers = recorded('ncbi/idconv-doi-10.1038_ng.590.json').headers;
     const stub = stubFetch(() => new Response(bytes, { headers }));
     await expect(make(stub.fetch).request('idconv', 'https://pmc.ncbi.nlm.nih.gov/x')).resolves.toMatchObject({ note: 'é' });
+  });
+});
+
+describe('Deadline', () => {
+  const opts = { budgetMs: 7_000, idleMs: 4_000, lateMs: 2_000 };
+
+  it('aborts after the budget when nothing answers, then gives later calls a last window', async () => {
+    const d = new Deadline(opts);
+    const main = d.signal;
+    await vi.advanceTimersByTimeAsync(6_999);
+    expect(main.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(main.aborted).toBe(true);
+    expect(main.reason).toBeInstanceOf(DeadlineExceeded);
+    expect(d.passed).toBe(true);
+    // A call starting now (a service not asked yet) gets a fresh signal, aborted 2 s later.
+    const late = d.signal;
+    expect(late).not.toBe(main);
+    expect(late.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(late.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(late.aborted).toBe(true);
+    expect(d.signal.aborted).toBe(true);
+  });
+
+  it('is postponed while services keep answering, and cuts once they stop', async () => {
+    const d = new Deadline(opts);
+    for (let t = 0; t < 12_000; t += 1_000) {
+      await vi.advanceTimersByTimeAsync(1_000);
+      d.progress(); // a long list: one answer a second, past the budget
+    }
+    expect(d.signal.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(3_999);
+    expect(d.passed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(d.passed).toBe(true);
+  });
+
+  it('stops when disposed', async () => {
+    const d = new Deadline(opts);
+    const main = d.signal;
+    d.dispose();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(main.aborted).toBe(false);
+  });
+});
+
+describe('Http under a deadline', () => {
+  const make = (fetch: typeof globalThis.fetch, extra: ConstructorParameters<typeof Http>[0] = {}) =>
+    new Http({ fetch, random: () => 0.5, ...extra });
+  /** Never answers; rejects when the request is aborted. */
+  const silent = (_u: URL, _n: number, init?: RequestInit) =>
+    new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+  const budget = { budgetMs: 3_000, idleMs: 1_000, lateMs: 1_000 };
+
+  it('cuts an attempt that is still out at the deadline, says which service did not answer, and does not hold it against the service', async () => {
+    const stub = stubFetch(silent);
+    const http = make(stub.fetch, { breakerThreshold: 2 });
+    for (let i = 0; i < 3; i++) {
+      const d = new Deadline(budget);
+      const r = settle(http.request('eutils', `https://eutils.ncbi.nlm.nih.gov/x?${i}`, { signal: d.signal }));
+      await vi.advanceTimersByTimeAsync(3_000);
+      // Cut at 3 s, not at the 10 s per-attempt timeout, and not retried.
+      expect(await r).toMatchObject({ ok: false, error: { kind: 'deadline', message: 'PubMed did not answer in time' } });
+      expect(stub.urls).toHaveLength(i + 1);
+      d.dispose();
+    }
+    // Three cut requests did not open the circuit: the next page asks PubMed again.
+    expect(http.statusOf('eutils')).toBe('ok');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(stub.urls).toHaveLength(3);
+  });
+
+  it('ends a request waiting to retry with the failure it had, and does not retry it', async () => {
+    const stub = stubFetch((_u, n) => (n === 0 ? new Response('', { status: 500 }) : new Response('', { status: 503 })));
+    const http = make(stub.fetch, { backoffMs: 4_000 });
+    const d = new Deadline(budget);
+    const r = settle(http.request('crossref', 'https://api.crossref.org/works?query=a', { signal: d.signal }));
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(await r).toMatchObject({ ok: false, error: { kind: 'http', status: 500, message: 'Crossref unavailable (HTTP 500)' } });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(stub.urls).toHaveLength(1);
+  });
+
+  it('does not send a request once the time is out, and says the service was not asked', async () => {
+    const stub = stubFetch(() => json({}));
+    const http = make(stub.fetch);
+    const d = new Deadline(budget);
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(await settle(http.request('idconv', 'https://pmc.ncbi.nlm.nih.gov/x', { signal: d.signal }))).toMatchObject({
+      ok: false,
+      error: { kind: 'deadline', message: 'PubMed Central not asked (out of time)' },
+    });
+    expect(stub.urls).toHaveLength(0);
+  });
+
+  it('tells a request queued behind a silent one that it was not asked, and keeps a shared request for a caller without deadline', async () => {
+    const stub = stubFetch(silent);
+    const http = make(stub.fetch, { maxRetries: 0 }); // Crossref's public pool: one request in flight
+    const d = new Deadline(budget);
+    const first = settle(http.request('crossref', 'https://api.crossref.org/works?query=a', { signal: d.signal }));
+    const queued = settle(http.request('crossref', 'https://api.crossref.org/works?query=b', { signal: d.signal }));
+    const patient = settle(http.request('crossref', 'https://api.crossref.org/works?query=a'));
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(await first).toMatchObject({ error: { kind: 'deadline', message: 'Crossref did not answer in time' } });
+    expect(await queued).toMatchObject({ error: { kind: 'deadline', message: 'Crossref not asked (out of time)' } });
+    expect(stub.urls).toHaveLength(1);
+    // The caller without a deadline still has the shared request, which ends by its own timeout.
+    await vi.advanceTimersByTimeAsync(7_000);
+    expect(await patient).toMatchObject({ error: { kind: 'timeout', message: 'Crossref did not answer within 10 s' } });
+  });
+
+  it('fails the queued requests of a service at once when its circuit opens, instead of pacing them out', async () => {
+    const stub = stubFetch(() => new Response('', { status: 500 }));
+    const http = make(stub.fetch, { maxRetries: 0, breakerThreshold: 2 });
+    const all = Array.from({ length: 9 }, (_, i) => settle(http.request('crossref', `https://api.crossref.org/works?query=${i}`)));
+    const other = settle(http.request('europepmc', 'https://www.ebi.ac.uk/x'));
+    await vi.advanceTimersByTimeAsync(50);
+    const race = Promise.race([Promise.all(all), new Promise((r) => setTimeout(() => r('pending'), 0))]);
+    await vi.advanceTimersByTimeAsync(0);
+    const settled = await race;
+    expect(settled).not.toBe('pending'); // without dropping the queue, the last ones wait about a second for the rate window
+    const errors = (settled as Array<{ error: ServiceError }>).map((r) => r.error.message);
+    expect(errors.slice(0, 2)).toEqual(['Crossref unavailable (HTTP 500)', 'Crossref unavailable (HTTP 500)']);
+    for (const m of errors.slice(2)) expect(m).toBe('Crossref unavailable, try again in 30 s');
+    expect(stub.urls.filter((u) => u.includes('crossref'))).toHaveLength(2);
+    expect(await other).toMatchObject({ ok: false, error: { status: 500 } }); // another service keeps its request
   });
 });
 

@@ -1,17 +1,19 @@
 // @vitest-environment node
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TtlCache, type KeyValueStorage } from '../../src/background/net/cache';
 import { ServiceError } from '../../src/background/net/http';
-import { Resolver, type ResolverDeps } from '../../src/background/resolver';
+import { failureSummary, Resolver, type ResolverDeps } from '../../src/background/resolver';
 import { Rejections } from '../../src/background/resolver/rejections';
+import { createServices } from '../../src/background/services';
 import type { CrossrefClient, CrossrefWork } from '../../src/background/services/crossref';
 import { parseSearch } from '../../src/background/services/europepmc';
 import type { CitationQuery, IdRecord, NcbiClient, PubmedSummary } from '../../src/background/services/ncbi';
 import { parseUnpaywall } from '../../src/background/services/unpaywall';
 import { DEFAULT_SETTINGS, type ServiceSwitches } from '../../src/core/settings';
 import type { ReferenceInput } from '../../src/core/reference';
+import { stubFetch } from '../fixtures/api-recorded/replay';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/api-oa');
 const json = (name: string): any => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
@@ -252,7 +254,7 @@ describe('Resolver service switches', () => {
     expect(s.calls.search).toHaveLength(1);
   });
 
-  it('a failing service still yields results from the others, with a message that promises no retry', async () => {
+  it('a failing service still yields results from the others, with a message that promises no automatic retry', async () => {
     const s = stubs();
     s.deps.enrichment!.europepmc.byDois = async () => {
       throw new ServiceError('europepmc', 'http', 'Europe PMC unavailable (HTTP 500)', { status: 500 });
@@ -265,7 +267,8 @@ describe('Resolver service switches', () => {
     expect(doi!.state).toBe('resolved');
     expect(doi!.message).toBe('Europe PMC unavailable (HTTP 500)');
     expect(book!.state).toBe('error');
-    expect(book!.message).toBe('Crossref unavailable');
+    // Nothing retries this reference by itself; the service is not asked again before then.
+    expect(book!.message).toBe('Crossref unavailable, try again in 30 s');
   });
 });
 
@@ -361,5 +364,101 @@ describe('Resolver overlap', () => {
     expect(args.metadata).not.toContain(BOOK_DOI);
     expect(results[2]!.flags?.map((f) => f.kind)).toEqual(['retracted']);
     expect(results[0]!.csl.title).toBe('From Crossref');
+  });
+});
+
+describe('Resolver deadline', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const budget = { budgetMs: 3_000, idleMs: 2_000, lateMs: 1_000 };
+  /** The real network layer and clients over a stubbed fetch, with a small deadline. */
+  function resolverOver(fetch: typeof globalThis.fetch) {
+    const services = createServices({ settings: () => ({}), http: { fetch, random: () => 0.5 } });
+    const resolver = new Resolver({
+      crossref: services.crossref,
+      ncbi: services.ncbi,
+      enrichment: { unpaywall: services.unpaywall, europepmc: services.europepmc, openalex: services.openalex },
+      rejections: new Rejections(memoryStorage() as never),
+      results: new TtlCache(memoryStorage(), { namespace: 'rlref:' }),
+      deadline: budget,
+    });
+    return { resolver, http: services.http };
+  }
+  /** Resolves while fake time runs; answers the results and when they came. */
+  async function timed(resolving: Promise<unknown>, ms: number) {
+    const t0 = Date.now();
+    let at: number | undefined;
+    void resolving.then(() => (at = Date.now() - t0));
+    await vi.advanceTimersByTimeAsync(ms);
+    if (at === undefined) throw new Error(`still resolving after ${ms} ms`);
+    return { at, results: await resolving };
+  }
+
+  it('with every service silent, ends each reference at the deadline with the services that did not answer, keeps page identifiers, and asks again next time', async () => {
+    const stub = stubFetch(
+      (_u, _n, init) =>
+        new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))),
+    );
+    const { resolver, http } = resolverOver(stub.fetch);
+    const { at, results } = await timed(resolver.resolve([DOI_REF, JOURNAL_REF, BOOK_REF]), 10_000);
+    // The budget (3 s) and the last window (1 s), not the 10 s per-request timeout chained over the steps.
+    expect(at).toBeLessThanOrEqual(4_000);
+    const [doi, journal, book] = results as Awaited<ReturnType<Resolver['resolve']>>;
+    expect(doi).toMatchObject({ state: 'resolved', doi: { value: DOI_REF.ids.doi, source: 'page' } });
+    expect(journal).toMatchObject({ state: 'error', message: 'PubMed and Crossref did not answer in time' });
+    expect(book).toMatchObject({ state: 'error', message: 'Crossref did not answer in time' });
+    // The page DOI's lookups never went out: said so, not claimed as answered.
+    expect(doi!.message).toMatch(/^[A-Za-z ,]+ not asked \(out of time\)$/);
+    for (const r of results as Array<{ message?: string }>) expect(r.message!.length).toBeLessThanOrEqual(120);
+    expect(http.statusOf('eutils')).toBe('ok');
+    expect(http.statusOf('crossref')).toBe('ok');
+
+    // Nothing failed is remembered: the next visit asks the services again.
+    const before = stub.urls.length;
+    await timed(resolver.resolve([DOI_REF, JOURNAL_REF, BOOK_REF]), 10_000);
+    expect(stub.urls.filter((u) => u.includes('ecitmatch')).length).toBe(2);
+    expect(stub.urls.length).toBeGreaterThan(before);
+  });
+
+  it('does not cut a long list while the services keep answering', async () => {
+    // Twelve references only Crossref can take, answered in 500 ms each, one at a time: 6 s, past the 3 s budget.
+    const refs: ReferenceInput[] = Array.from({ length: 12 }, (_, i) => ({
+      ...BOOK_REF,
+      n: i + 1,
+      text: `${BOOK_REF.text} Volume ${i + 1}.`,
+      csl: { ...BOOK_REF.csl, title: `A history of counting things, volume ${i + 1}` },
+    }));
+    const stub = stubFetch(
+      () => new Promise<Response>((resolve) => setTimeout(() => resolve(new Response(JSON.stringify({ status: 'ok', message: { items: [] } }))), 500)),
+    );
+    const { resolver } = resolverOver(stub.fetch);
+    const { at, results } = await timed(resolver.resolve(refs), 20_000);
+    expect(at).toBeGreaterThan(5_000);
+    expect(stub.urls.filter((u) => u.includes('query.bibliographic'))).toHaveLength(12);
+    for (const r of results as Array<{ state: string; message?: string }>) {
+      expect(r).toMatchObject({ state: 'unresolved', message: 'No confident match found.' });
+    }
+  });
+});
+
+describe('failureSummary', () => {
+  it('names services that failed alike together, keeps the first failure of each service, and stays within 120 characters', () => {
+    expect(failureSummary(['PubMed did not answer in time', 'Crossref did not answer in time'])).toBe('PubMed and Crossref did not answer in time');
+    expect(
+      failureSummary(['PubMed unavailable (HTTP 500)', 'Crossref unavailable (HTTP 500)', 'Crossref unavailable, try again in 30 s', 'Europe PMC not asked (out of time)']),
+    ).toBe('PubMed and Crossref unavailable (HTTP 500); Europe PMC not asked (out of time)');
+    // PubMed Central is not PubMed.
+    expect(failureSummary(['PubMed Central not asked (out of time)', 'PubMed not asked (out of time)'])).toBe(
+      'PubMed Central and PubMed not asked (out of time)',
+    );
+    const long = failureSummary([`Crossref refused the request (HTTP 400: ${'x'.repeat(200)})`, 'PubMed did not answer in time']);
+    expect(long).toHaveLength(120);
+    expect(long.endsWith('…')).toBe(true);
+    expect(failureSummary(['Lookup failed: boom'])).toBe('Lookup failed: boom');
   });
 });

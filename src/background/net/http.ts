@@ -4,6 +4,7 @@
  * retries, 429/Retry-After pauses, de-duplication of identical GETs, a per-service circuit breaker and status events.
  */
 import type { ServiceName } from '../services/hosts';
+import { isDeadlineExceeded } from './deadline';
 import { Scheduler } from './scheduler';
 
 export const SERVICE_LABELS: Record<ServiceName, string> = {
@@ -15,8 +16,11 @@ export const SERVICE_LABELS: Record<ServiceName, string> = {
   unpaywall: 'Unpaywall',
 };
 
-/** 'aborted' means the caller cancelled; it never counts against the service. */
-export type ServiceErrorKind = 'http' | 'timeout' | 'network' | 'rate-limited' | 'malformed' | 'aborted';
+/**
+ * 'aborted' means the caller cancelled, 'deadline' that the caller's time ran out (net/deadline) while the request
+ * was out or still to go; neither counts against the service, so the next page asks it again.
+ */
+export type ServiceErrorKind = 'http' | 'timeout' | 'network' | 'rate-limited' | 'malformed' | 'aborted' | 'deadline';
 
 export class ServiceError extends Error {
   override readonly name = 'ServiceError';
@@ -68,6 +72,7 @@ export interface RequestOptions {
   parse?: Parse;
   /** Per attempt, from the moment the request leaves the queue. Default 10 s. */
   timeoutMs?: number;
+  /** Cancels this caller's request; aborted with DeadlineExceeded (net/deadline), the error says what ran out of time. */
   signal?: AbortSignal;
 }
 
@@ -103,10 +108,19 @@ interface Breaker {
   state: ServiceState;
 }
 
+/** Where a shared request stands, so that a caller whose time runs out can be told why. */
+interface Progress {
+  /** An attempt is out on the network. */
+  sending: boolean;
+  /** The last attempt's failure, while a retry is pending. */
+  lastError?: ServiceError;
+}
+
 interface Inflight {
   promise: Promise<unknown>;
   controller: AbortController;
   users: number;
+  progress: Progress;
 }
 
 const MAX_BREAKER_COOLDOWN_MS = 5 * 60_000;
@@ -150,15 +164,17 @@ export class Http {
   request<T = unknown>(service: ServiceName, url: string, options: RequestOptions = {}): Promise<T> {
     const parse = options.parse ?? 'json';
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(aborted(service));
+    if (signal?.aborted) return Promise.reject(isDeadlineExceeded(signal.reason) ? notAsked(service) : aborted(service));
     const key = `${service} ${parse} ${url}`;
     let entry = this.inflight.get(key);
     if (!entry) {
       const controller = new AbortController();
+      const progress: Progress = { sending: false };
       const created: Inflight = {
         controller,
         users: 0,
-        promise: this.run(service, url, parse, options.timeoutMs ?? this.opts.timeoutMs, controller.signal),
+        progress,
+        promise: this.run(service, url, parse, options.timeoutMs ?? this.opts.timeoutMs, controller.signal, progress),
       };
       const forget = () => {
         if (this.inflight.get(key) === created) this.inflight.delete(key);
@@ -189,11 +205,13 @@ export class Http {
       };
       const onAbort = () => {
         if (!leave()) return;
+        // Read before aborting the shared request, which ends its attempt.
+        const error = isDeadlineExceeded(signal.reason) ? outOfTime(service, entry.progress) : aborted(service);
         if (entry.users === 0) {
           if (this.inflight.get(key) === entry) this.inflight.delete(key);
           entry.controller.abort();
         }
-        reject(aborted(service));
+        reject(error);
       };
       signal.addEventListener('abort', onAbort, { once: true });
       entry.promise.then(
@@ -207,17 +225,29 @@ export class Http {
     });
   }
 
-  private async run(service: ServiceName, url: string, parse: Parse, timeoutMs: number, signal: AbortSignal): Promise<unknown> {
+  private async run(
+    service: ServiceName,
+    url: string,
+    parse: Parse,
+    timeoutMs: number,
+    signal: AbortSignal,
+    progress: Progress,
+  ): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       this.assertClosed(service);
       let outcome: Outcome;
       try {
         outcome = await this.scheduler.schedule(
           service,
-          () => {
+          async () => {
             // The circuit may have opened while this request waited in the queue.
             this.assertClosed(service);
-            return this.attempt(service, url, parse, timeoutMs, signal);
+            progress.sending = true;
+            try {
+              return await this.attempt(service, url, parse, timeoutMs, signal);
+            } finally {
+              progress.sending = false;
+            }
           },
           signal,
         );
@@ -230,6 +260,7 @@ export class Http {
         return outcome.value;
       }
       const { error } = outcome;
+      progress.lastError = error;
       if (error.kind === 'aborted') throw error;
       if (error.kind === 'rate-limited' && !outcome.retryable) {
         // Asked to stay away longer than we are willing to hold a page: give up, and fail fast until then.
@@ -373,7 +404,7 @@ export class Http {
     const b = this.breaker(service);
     const left = b.openUntil - this.opts.now();
     if (left > 0) {
-      throw new ServiceError(service, b.lastKind, pausedMessage(service, b.lastKind, left), {
+      throw new ServiceError(service, b.lastKind, closedMessage(service, b.lastKind, left), {
         retryAfterMs: left,
       });
     }
@@ -398,6 +429,11 @@ export class Http {
     b.lastKind = kind;
     const limited = kind === 'rate-limited';
     this.emit(service, limited ? 'rate-limited' : 'unavailable', pausedMessage(service, kind, ms), ms);
+    // Requests already queued would each wait for a place in the rate window only to fail: fail them now.
+    this.scheduler.dropQueued(service, () => {
+      const left = Math.max(0, b.openUntil - this.opts.now());
+      return new ServiceError(service, kind, closedMessage(service, kind, left), { retryAfterMs: left });
+    });
   }
 
   private recordSuccess(service: ServiceName): void {
@@ -425,18 +461,39 @@ export class Http {
 
 function countsAsFailure(e: ServiceError): boolean {
   // 4xx other than 429 means the service is up and answered; it must not open the circuit.
-  if (e.kind === 'aborted') return false;
+  if (e.kind === 'aborted' || e.kind === 'deadline') return false;
   if (e.kind === 'http') return (e.status ?? 0) >= 500;
   return true;
 }
 
+/** For status listeners: the circuit closes again then, and the next request goes out. */
 function pausedMessage(service: ServiceName, kind: ServiceErrorKind, ms: number): string {
   const what = kind === 'rate-limited' ? 'rate limit' : 'unavailable';
   return `${SERVICE_LABELS[service]} ${what}, retrying in ${duration(ms)}`;
 }
 
+/** For a request refused while the circuit is open: nothing retries it, a later request (a reload) may go out then. */
+function closedMessage(service: ServiceName, kind: ServiceErrorKind, ms: number): string {
+  const what = kind === 'rate-limited' ? 'rate limit' : 'unavailable';
+  return `${SERVICE_LABELS[service]} ${what}, try again in ${duration(ms)}`;
+}
+
 function aborted(service: ServiceName): ServiceError {
   return new ServiceError(service, 'aborted', `${SERVICE_LABELS[service]} request cancelled`);
+}
+
+/** The caller's time ran out before this request could go out. */
+function notAsked(service: ServiceName): ServiceError {
+  return new ServiceError(service, 'deadline', `${SERVICE_LABELS[service]} not asked (out of time)`);
+}
+
+/**
+ * The caller's time ran out with the request under way: waiting for the service's answer, waiting to retry after a
+ * failure (that failure is what went wrong), or still queued behind the service's other requests.
+ */
+function outOfTime(service: ServiceName, progress: Progress): ServiceError {
+  if (progress.sending) return new ServiceError(service, 'deadline', `${SERVICE_LABELS[service]} did not answer in time`);
+  return progress.lastError ?? notAsked(service);
 }
 
 /** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */

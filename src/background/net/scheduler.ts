@@ -63,8 +63,10 @@ const CEILING = { perSecond: 20, concurrency: 5 };
 const MAX_HEADER_PAUSE_MS = 60_000;
 
 interface Job {
+  service: ServiceName;
   start: () => void;
-  reject: (e: unknown) => void;
+  /** Takes the job out of the queue, unstarted, with this error. */
+  drop: (e: unknown) => void;
   /** Its entry in the pool's window, once started. */
   counted?: Counted;
 }
@@ -153,6 +155,7 @@ export class Scheduler {
         }
       };
       const job: Job = {
+        service,
         start: () => {
           signal?.removeEventListener('abort', onAbort);
           let running: Promise<T>;
@@ -167,12 +170,24 @@ export class Scheduler {
             this.pump(pool);
           });
         },
-        reject,
+        drop: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       pool.queue.push(job);
       this.pump(pool);
     });
+  }
+
+  /** Rejects every queued, unstarted request of `service` (its circuit opened) with `error()`; others keep their place. */
+  dropQueued(service: ServiceName, error: () => unknown): void {
+    const pool = this.pool(service);
+    const dropped = pool.queue.filter((j) => j.service === service);
+    if (dropped.length === 0) return;
+    pool.queue = pool.queue.filter((j) => j.service !== service);
+    for (const j of dropped) j.drop(error());
   }
 
   /** Reads the rate headers of a response and adapts the pool (Crossref sends them on every answer). */

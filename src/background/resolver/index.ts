@@ -10,6 +10,8 @@
  *  5. once the searches are done, in parallel: the PMC ID converter for PMIDs/PMCIDs of every DOI (and DOIs of every
  *     PMID) still missing one, and Europe PMC (OpenAlex with a key) for copies and flags.
  * A failing service leaves the other results intact; final results are cached per reference.
+ * Each run has a deadline (net/deadline): a service that does not answer in time is given up, and its references
+ * say so instead of staying pending; what was found is kept, and nothing failed is cached, so the next visit asks again.
  */
 import type { CslItem } from '../../core/csl';
 import { issuedYear } from '../../core/csl';
@@ -19,7 +21,8 @@ import { parseReference } from '../../core/parse';
 import { DEFAULT_SETTINGS, SERVICE_IDS, type ServiceSwitches, type Settings } from '../../core/settings';
 import { cslFromPage, type Flag, type LinkedId, type OpenAccessCopy, type ReferenceInput, type ReferenceResult } from '../../core/reference';
 import type { TtlCache } from '../net/cache';
-import { isServiceError } from '../net/http';
+import { Deadline, RESOLVE_DEADLINE, type DeadlineOptions } from '../net/deadline';
+import { isServiceError, SERVICE_LABELS } from '../net/http';
 import type { CrossrefClient } from '../services/crossref';
 import type { CrossrefWork } from '../services/crossref';
 import type { CitationQuery, NcbiClient, PubmedSummary } from '../services/ncbi';
@@ -37,6 +40,8 @@ export interface ResolverDeps {
   results?: TtlCache;
   /** The user's current settings, read once per resolve; switched-off services are skipped. Default: all on. */
   settings?: () => Pick<Settings, 'services'>;
+  /** How long a resolve run waits for services (default RESOLVE_DEADLINE). */
+  deadline?: Partial<DeadlineOptions>;
 }
 
 /** Working state of one reference while it is resolved. */
@@ -120,39 +125,45 @@ export class Resolver {
   constructor(private readonly deps: ResolverDeps) {}
 
   async resolve(refs: ReferenceInput[]): Promise<ReferenceResult[]> {
-    const on = this.switches();
-    const works = await this.prepare(refs, on);
-    const todo = works.filter((w) => !w.cached);
-    for (const w of todo) w.csl = structuredCsl(w.ref);
-    if (todo.length) await this.lookup(todo, on);
-    const results = works.map((w) => w.cached ?? this.result(w, on));
-    // Not awaited: the page gets its answer now; the write only matters for the next visit.
-    void this.store(todo, results);
-    return results;
+    // From the request on: the page's wait includes reading the cache and parsing.
+    const deadline = new Deadline({ ...RESOLVE_DEADLINE, ...this.deps.deadline });
+    try {
+      const on = this.switches();
+      const works = await this.prepare(refs, on);
+      const todo = works.filter((w) => !w.cached);
+      for (const w of todo) w.csl = structuredCsl(w.ref);
+      if (todo.length) await this.lookup(todo, on, deadline);
+      const results = works.map((w) => w.cached ?? this.result(w, on));
+      // Not awaited: the page gets its answer now; the write only matters for the next visit.
+      void this.store(todo, results);
+      return results;
+    } finally {
+      deadline.dispose();
+    }
   }
 
   /** Steps 2-5 of the module comment for references not answered from the result cache. */
-  private async lookup(todo: Work[], on: ServiceSwitches): Promise<void> {
+  private async lookup(todo: Work[], on: ServiceSwitches, d: Deadline): Promise<void> {
     const searches: Promise<void>[] = [];
     const search = (rest: Work[]) => {
-      if (on.crossref && rest.length) searches.push(this.crossrefMatch(rest));
+      if (on.crossref && rest.length) searches.push(this.crossrefMatch(rest, d));
     };
     if (on.pubmed) {
       search(todo.filter((w) => !w.doi && !w.pmid && !this.citationQuery(w)));
-      await this.pubmedMatch(todo, search);
+      await this.pubmedMatch(todo, search, d);
     } else {
       search(todo);
     }
     // Queued after every search, so the DOIs the last searches find are looked up below while this one runs.
-    const metadata = on.crossref ? this.metadata(todo.filter((w) => w.doi && !w.crossref)) : Promise.resolve();
+    const metadata = on.crossref ? this.metadata(todo.filter((w) => w.doi && !w.crossref), d) : Promise.resolve();
     await Promise.all(searches);
     const asked = new Set(todo.flatMap((w) => (w.doi ? [w.doi.value] : [])));
-    const sources = this.lookupSources(todo, on);
-    await Promise.all([on.pubmed ? this.crossIds(todo) : undefined, metadata, sources]);
+    const sources = this.lookupSources(todo, on, d);
+    await Promise.all([on.pubmed ? this.crossIds(todo, d) : undefined, metadata, sources]);
     // DOIs only the ID converter knew (PubMed's summary normally gives them) get the same lookups.
     const late = todo.filter((w) => w.doi && !asked.has(w.doi.value));
     const lateSources = late.length
-      ? Promise.all([on.crossref ? this.metadata(late) : undefined, this.lookupSources(late, on)]).then(([, s]) => s)
+      ? Promise.all([on.crossref ? this.metadata(late, d) : undefined, this.lookupSources(late, on, d)]).then(([, s]) => s)
       : undefined;
     if (this.deps.enrichment) this.applyEnrichment(todo, mergeSources(await sources, await lateSources));
   }
@@ -228,6 +239,13 @@ export class Resolver {
     for (const w of works) if (!w.failures.includes(message)) w.failures.push(message);
   }
 
+  /** One service call under the run's deadline; an answer shows the run is not stalled. */
+  private async ask<T>(d: Deadline, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const value = await call(d.signal);
+    d.progress();
+    return value;
+  }
+
   /** The ECitMatch query of a reference without identifiers, when its structure allows one. */
   private citationQuery(w: Work): CitationQuery | undefined {
     if (w.doi || w.pmid) return undefined;
@@ -246,7 +264,7 @@ export class Resolver {
    * ECitMatch for journal references without identifiers, confirmed by ESummary (which also serves page PMIDs).
    * References PubMed does not confirm are handed to `search` as early as possible; resolves once PubMed has answered.
    */
-  private async pubmedMatch(works: Work[], search: (rest: Work[]) => void): Promise<void> {
+  private async pubmedMatch(works: Work[], search: (rest: Work[]) => void, d: Deadline): Promise<void> {
     const queries = works.flatMap((w) => {
       const q = this.citationQuery(w);
       return q ? [{ w, q }] : [];
@@ -254,7 +272,7 @@ export class Resolver {
     const proposed = new Map<Work, string>();
     if (queries.length) {
       try {
-        const answers = await this.deps.ncbi.ecitmatch(queries.map(({ q }) => q));
+        const answers = await this.ask(d, (signal) => this.deps.ncbi.ecitmatch(queries.map(({ q }) => q), signal));
         for (const { w, q } of queries) {
           const pmid = answers.get(q.key);
           if (pmid && !w.rejected.has(pmid)) proposed.set(w, pmid);
@@ -270,7 +288,7 @@ export class Resolver {
     let summaries = new Map<string, PubmedSummary>();
     if (toSummarise.length) {
       try {
-        summaries = await this.deps.ncbi.esummary(toSummarise);
+        summaries = await this.ask(d, (signal) => this.deps.ncbi.esummary(toSummarise, signal));
       } catch (err) {
         this.note([...proposed.keys(), ...pagePmidsWithoutDoi], err);
       }
@@ -300,12 +318,12 @@ export class Resolver {
   }
 
   /** Crossref bibliographic search for references still without DOI or PMID, one request each (rate-limited). */
-  private async crossrefMatch(works: Work[]): Promise<void> {
+  private async crossrefMatch(works: Work[], d: Deadline): Promise<void> {
     const open = works.filter((w) => !w.doi && !w.pmid && w.ref.text.length >= 20);
     await Promise.all(
       open.map(async (w) => {
         try {
-          const items = (await this.deps.crossref.searchBibliographic(w.ref.text, 10)).filter(
+          const items = (await this.ask(d, (signal) => this.deps.crossref.searchBibliographic(w.ref.text, 10, signal))).filter(
             (it) => !w.rejected.has(it.DOI.toLowerCase()),
           );
           const m = matchReference(w.ref.text, items);
@@ -322,12 +340,12 @@ export class Resolver {
   }
 
   /** PMC ID converter: PMID/PMCID for DOIs, DOI/PMCID for PMIDs (one request per 200 ids). */
-  private async crossIds(works: Work[]): Promise<void> {
+  private async crossIds(works: Work[], d: Deadline): Promise<void> {
     const needing = works.filter((w) => (w.doi && (!w.pmid || !w.pmcid)) || (w.pmid && (!w.doi || !w.pmcid)));
     const ids = [...new Set(needing.map((w) => (w.doi ?? w.pmid)!.value))];
     if (ids.length === 0) return;
     try {
-      const records = await this.deps.ncbi.idconv(ids);
+      const records = await this.ask(d, (signal) => this.deps.ncbi.idconv(ids, signal));
       const byId = new Map(records.map((r) => [r.requestedId.toLowerCase(), r]));
       for (const w of needing) {
         const from = (w.doi ?? w.pmid)!;
@@ -343,10 +361,10 @@ export class Resolver {
   }
 
   /** Full metadata for citations from Crossref, for the given works' DOIs (batched filter=doi requests). */
-  private async metadata(withDoi: Work[]): Promise<void> {
+  private async metadata(withDoi: Work[], d: Deadline): Promise<void> {
     if (withDoi.length === 0) return;
     try {
-      const found = await this.deps.crossref.worksByDoi([...new Set(withDoi.map((w) => w.doi!.value))]);
+      const found = await this.ask(d, (signal) => this.deps.crossref.worksByDoi([...new Set(withDoi.map((w) => w.doi!.value))], signal));
       for (const w of withDoi) {
         const work = found.get(w.doi!.value);
         if (!work) continue;
@@ -360,11 +378,12 @@ export class Resolver {
   }
 
   /** Europe PMC (and OpenAlex with a key) for every DOI the works have now; Unpaywall is the second phase. */
-  private lookupSources(works: Work[], on: ServiceSwitches): Promise<EnrichSources> | undefined {
+  private lookupSources(works: Work[], on: ServiceSwitches, d: Deadline): Promise<EnrichSources> | undefined {
     const clients = this.deps.enrichment;
     const dois = [...new Set(works.flatMap((w) => (w.doi ? [w.doi.value] : [])))];
     if (!clients || dois.length === 0) return undefined;
-    return lookupSources(dois, { ...clients }, { services: { unpaywall: false, europepmc: on.europepmc, openalex: on.openalex } });
+    const services = { unpaywall: false, europepmc: on.europepmc, openalex: on.openalex };
+    return lookupSources(dois, { ...clients }, { services, signal: d.signal });
   }
 
   /** Best legal open-access copy and retraction/correction flags of every identified work. */
@@ -397,8 +416,9 @@ export class Resolver {
     if (w.pmcid) result.pmcid = w.pmcid;
     if (w.oa) result.oa = w.oa;
     if (w.flags) result.flags = w.flags;
-    if (!found) result.message = w.failures[0] ?? (on.crossref ? 'No confident match found.' : 'No confident match found (Crossref lookups are switched off).');
-    else if (w.failures.length) result.message = w.failures[0];
+    const failed = w.failures.length ? failureSummary(w.failures) : undefined;
+    if (!found) result.message = failed ?? (on.crossref ? 'No confident match found.' : 'No confident match found (Crossref lookups are switched off).');
+    else if (failed) result.message = failed;
     return result;
   }
 }
@@ -417,12 +437,46 @@ function mergeSources(...all: Array<EnrichSources | undefined>): EnrichSources {
 }
 
 /**
- * A failure as the reference shows it. The network layer's "…, retrying in 30 s" describes the service's pause, but
- * this reference is not looked up again by itself (a reload does that), so the promise is dropped.
+ * A failure as the reference shows it. This reference is not looked up again by itself (a reload does that), so a
+ * "…, retrying in 30 s" from a service's pause becomes what it means here: the service is not asked before then.
  */
 function referenceMessage(message: string): string {
-  return message.replace(/,? retrying in [^,;]*$/, '');
+  return message.replace(/,? retrying in ([^,;]*)$/, ', try again in $1');
 }
+
+/** The status line's limit: one short line under the reference. */
+export const MAX_MESSAGE_LENGTH = 120;
+const LABELS = Object.values(SERVICE_LABELS).sort((a, b) => b.length - a.length);
+
+/**
+ * Every failure of a reference in one short line: the first one of each service (the lookup that mattered most),
+ * services that failed the same way named together ("PubMed and Crossref did not answer in time"), different
+ * failures joined with "; " while they fit.
+ */
+export function failureSummary(failures: string[]): string {
+  const groups = new Map<string, string[]>();
+  const named = new Set<string>();
+  for (const f of failures) {
+    const label = LABELS.find((l) => f.startsWith(`${l} `));
+    if (label && named.has(label)) continue;
+    const what = label ? f.slice(label.length + 1) : f;
+    const names = groups.get(what) ?? [];
+    if (label) {
+      named.add(label);
+      names.push(label);
+    }
+    groups.set(what, names);
+  }
+  const parts = [...groups].map(([what, names]) => (names.length ? `${listOf(names)} ${what}` : what));
+  let line = parts[0]!;
+  for (const p of parts.slice(1)) {
+    if (line.length + 2 + p.length > MAX_MESSAGE_LENGTH) break;
+    line += `; ${p}`;
+  }
+  return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : line;
+}
+
+const listOf = (names: string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
 
 /** `ref:<fingerprint>` with every service on (the key results had before the switches existed), else with the off ones named. */
 function cacheKey(fingerprint: string, on: ServiceSwitches): string {
