@@ -11,6 +11,7 @@ import { NoteStore } from './notes/store';
 import { NoteSync } from './notes/sync';
 import { Resolver } from './resolver';
 import { Rejections } from './resolver/rejections';
+import { preloadParser } from '../core/parse';
 import { createServices } from './services';
 import { SettingsStore } from './settings-store';
 import { ZoteroConnector } from './zotero/connector';
@@ -51,6 +52,8 @@ export function createBackground(): void {
   rejections.preload();
   results.preload();
   services.cache?.preload();
+  // The first page's references are parsed before its first request; load the model while nothing waits.
+  setTimeout(preloadParser, 0);
 
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'sync') void syncReady.then(() => notesSync.remoteChanged(changes)).catch((err) => console.warn('RefLens: notes sync failed', err));

@@ -43,6 +43,11 @@ function getModel(): ChainModel {
   return model;
 }
 
+/** Loads the model now, so the first parse does not pay for it. */
+export function preloadParser(): void {
+  getModel();
+}
+
 export interface Prepared {
   text: string;
   /** Offsets in the raw string of each character of `text`. */
