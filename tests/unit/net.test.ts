@@ -448,22 +448,32 @@ describe('Http under a deadline', () => {
     new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
   const budget = { budgetMs: 3_000, idleMs: 1_000, lateMs: 1_000 };
 
-  it('cuts an attempt that is still out at the deadline, says which service did not answer, and does not hold it against the service', async () => {
+  it('cuts an attempt that is still out at the deadline, says which service did not answer, and pauses it only for the cool-down', async () => {
     const stub = stubFetch(silent);
-    const http = make(stub.fetch, { breakerThreshold: 2 });
-    for (let i = 0; i < 3; i++) {
-      const d = new Deadline(budget);
-      const r = settle(http.request('eutils', `https://eutils.ncbi.nlm.nih.gov/x?${i}`, { signal: d.signal }));
-      await vi.advanceTimersByTimeAsync(3_000);
-      // Cut at 3 s, not at the 10 s per-attempt timeout, and not retried.
-      expect(await r).toMatchObject({ ok: false, error: { kind: 'deadline', message: 'PubMed did not answer in time' } });
-      expect(stub.urls).toHaveLength(i + 1);
-      d.dispose();
-    }
-    // Three cut requests did not open the circuit: the next page asks PubMed again.
-    expect(http.statusOf('eutils')).toBe('ok');
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(stub.urls).toHaveLength(3);
+    const http = make(stub.fetch, { breakerCooldownMs: 30_000 });
+    const d = new Deadline(budget);
+    const r = settle(http.request('eutils', 'https://eutils.ncbi.nlm.nih.gov/x?0', { signal: d.signal }));
+    await vi.advanceTimersByTimeAsync(3_000);
+    // Cut at 3 s, not at the 10 s per-attempt timeout, and not retried.
+    expect(await r).toMatchObject({ ok: false, error: { kind: 'deadline', message: 'PubMed did not answer in time' } });
+    expect(stub.urls).toHaveLength(1);
+    d.dispose();
+    // The next batch does not wait for a silent service again: it is told at once.
+    const next = new Deadline(budget);
+    expect(await settle(http.request('eutils', 'https://eutils.ncbi.nlm.nih.gov/x?1', { signal: next.signal }))).toMatchObject({
+      ok: false,
+      error: { kind: 'deadline', message: expect.stringMatching(/^PubMed not answering, try again in \d+ s$/) },
+    });
+    expect(stub.urls).toHaveLength(1);
+    next.dispose();
+    // After the cool-down the service is asked again.
+    await vi.advanceTimersByTimeAsync(30_000);
+    const later = new Deadline(budget);
+    const again = settle(http.request('eutils', 'https://eutils.ncbi.nlm.nih.gov/x?2', { signal: later.signal }));
+    await vi.advanceTimersByTimeAsync(3_000);
+    await again;
+    expect(stub.urls).toHaveLength(2);
+    later.dispose();
   });
 
   it('ends a request waiting to retry with the failure it had, and does not retry it', async () => {

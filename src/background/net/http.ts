@@ -207,6 +207,10 @@ export class Http {
         if (!leave()) return;
         // Read before aborting the shared request, which ends its attempt.
         const error = isDeadlineExceeded(signal.reason) ? outOfTime(service, entry.progress) : aborted(service);
+        // Asked and silent for a whole deadline: the next batch of the page, or another page, should not wait again.
+        if (error.kind === 'deadline' && entry.progress.sending && !this.isOpen(service)) {
+          this.trip(service, this.opts.breakerCooldownMs, 'deadline');
+        }
         if (entry.users === 0) {
           if (this.inflight.get(key) === entry) this.inflight.delete(key);
           entry.controller.abort();
@@ -467,14 +471,16 @@ function countsAsFailure(e: ServiceError): boolean {
 }
 
 /** For status listeners: the circuit closes again then, and the next request goes out. */
+const PAUSE_REASONS: Partial<Record<ServiceErrorKind, string>> = { 'rate-limited': 'rate limit', deadline: 'not answering' };
+
 function pausedMessage(service: ServiceName, kind: ServiceErrorKind, ms: number): string {
-  const what = kind === 'rate-limited' ? 'rate limit' : 'unavailable';
+  const what = PAUSE_REASONS[kind] ?? 'unavailable';
   return `${SERVICE_LABELS[service]} ${what}, retrying in ${duration(ms)}`;
 }
 
 /** For a request refused while the circuit is open: nothing retries it, a later request (a reload) may go out then. */
 function closedMessage(service: ServiceName, kind: ServiceErrorKind, ms: number): string {
-  const what = kind === 'rate-limited' ? 'rate limit' : 'unavailable';
+  const what = PAUSE_REASONS[kind] ?? 'unavailable';
   return `${SERVICE_LABELS[service]} ${what}, try again in ${duration(ms)}`;
 }
 
