@@ -79,9 +79,10 @@ export function createBackground(): void {
   registerCopyCommands(browser as unknown as CommandApis, contentMatches);
 
   serve({
-    resolve: async ({ refs }) => {
+    resolve: async ({ refs }, sender) => {
       await ready;
-      return { results: await resolver.resolve(refs) };
+      // The tab and document the batch comes from: a page's batches share one deadline.
+      return { results: await resolver.resolve(refs, sender.tabId === undefined ? undefined : `${sender.tabId} ${sender.url ?? ''}`) };
     },
     openAccess: async ({ refs }) => ({ results: await resolver.openAccess(refs) }),
     'match.reject': async ({ ref, values }) => {

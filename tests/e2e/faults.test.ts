@@ -3,7 +3,8 @@
  * every reference, keep what the other services and the page give, and say honestly what is missing.
  * Each scenario gets a fresh browser profile, so no cached answer from another scenario hides the fault.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ import {
   SEED_RECORDS,
   SEED_URL,
 } from './harness';
+import { plainPage } from './hostile-page';
 
 const SEED_COUNT = 51;
 /** Dellinger 1939: deliberately absent from the fake records. */
@@ -248,4 +250,37 @@ describe('seed page with every service failing', () => {
       );
     });
   }
+});
+
+describe('a long list with every service hanging', () => {
+  it('ends all references of a 350-reference page (four resolve batches) within 15 s: later batches are told at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reflens-faults-'));
+    try {
+      const generated = plainPage(350, 'https://www.thelancet.com/journals/lancet/article/PIIS0140-6736(99)90350-0/fulltext');
+      const file = join(dir, 'page.html');
+      writeFileSync(file, generated.html);
+      server.addRoute({ url: generated.url, file });
+      await scenario({ all: { hang: true } });
+      const since = server.requests.length;
+      const started = Date.now();
+      const page = await browser!.openPage(generated.url);
+      expect(await waitForDone(page, Math.max(1, 15_000 - (Date.now() - started)))).toBe(350);
+      const elapsed = Date.now() - started;
+      const refs = await readAnnotations(page);
+      for (const r of refs) expect(FINAL_STATES, `state of reference ${r.n}`).toContain(r.state);
+      const messages = await statusMessages(page);
+      const unidentified = refs.filter((r) => r.state !== 'resolved');
+      for (const r of unidentified) {
+        const m = messages[r.n]!;
+        expect(m.text, `message of reference ${r.n}`).toMatch(/did not answer in time|not asked \(out of time\)|not answering, try again in \d+ s/);
+        expect(m.text.length, m.text).toBeLessThanOrEqual(120);
+      }
+      const requests = server.requests.slice(since).filter((r) => r.host !== new URL(generated.url).host);
+      expect(requests.length, `requests to the services: ${requests.length}`).toBeLessThanOrEqual(MAX_REQUESTS);
+      expect(browser!.diagnostics(page).pageErrors).toEqual([]);
+      console.info(`[faults] 350 references, all hanging: final in ${elapsed} ms, ${requests.length} requests, e.g. "${messages[unidentified.at(-1)?.n ?? 1]?.text}"`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

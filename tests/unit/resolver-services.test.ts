@@ -433,6 +433,28 @@ describe('Resolver deadline', () => {
     expect(stub.urls.length).toBeGreaterThan(before);
   });
 
+  it('lets the batches of one page share its deadline, so a page with silent services waits once', async () => {
+    const stub = stubFetch(
+      (_u, _n, init) =>
+        new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))),
+    );
+    const { resolver } = resolverOver(stub.fetch);
+    // Only the book: its search is the one request of the first batch, so the ID converter is never tried there.
+    const first = await timed(resolver.resolve([BOOK_REF], 'tab 1'), 4_000);
+    expect(first.at).toBeLessThanOrEqual(4_000);
+    // The next batch of the same page names a DOI: the ID converter and Europe PMC were not asked yet, but the
+    // page's time is out, so they are not waited for.
+    const asked = stub.urls.length;
+    const second = await timed(resolver.resolve([DOI_REF], 'tab 1'), 100);
+    expect(second.at).toBeLessThan(100);
+    expect(stub.urls.length).toBe(asked);
+    expect((second.results as Awaited<ReturnType<Resolver['resolve']>>)[0]).toMatchObject({ state: 'resolved', doi: { source: 'page' } });
+    // Another page has its own deadline: it asks the services not yet paused.
+    const other = await timed(resolver.resolve([{ ...DOI_REF, n: 9 }], 'tab 2'), 10_000);
+    expect(other.at).toBeGreaterThan(1_000);
+    expect(stub.urls.length).toBeGreaterThan(asked);
+  });
+
   it('does not cut a long list while the services keep answering', async () => {
     // Twelve references only Crossref can take, answered in 500 ms each, one at a time: 6 s, past the 3 s budget.
     const refs: ReferenceInput[] = Array.from({ length: 12 }, (_, i) => ({
@@ -451,6 +473,27 @@ describe('Resolver deadline', () => {
     for (const r of results as Array<{ state: string; message?: string }>) {
       expect(r).toMatchObject({ state: 'unresolved', message: 'No confident match found.' });
     }
+  });
+
+  it('does not cut the later batches of a long page while the services keep answering', async () => {
+    const stub = stubFetch(
+      () => new Promise<Response>((resolve) => setTimeout(() => resolve(new Response(JSON.stringify({ status: 'ok', message: { items: [] } }))), 500)),
+    );
+    const { resolver } = resolverOver(stub.fetch);
+    // Three batches of eight, one after another as the content script sends them: 4 s each, 12 s in all.
+    for (let b = 0; b < 3; b++) {
+      const refs: ReferenceInput[] = Array.from({ length: 8 }, (_, i) => ({
+        ...BOOK_REF,
+        n: b * 8 + i + 1,
+        text: `${BOOK_REF.text} Volume ${b * 8 + i + 1}.`,
+      }));
+      const { at, results } = await timed(resolver.resolve(refs, 'tab 1'), 5_000);
+      expect(at).toBeGreaterThan(3_500);
+      for (const r of results as Array<{ state: string; message?: string }>) {
+        expect(r).toMatchObject({ state: 'unresolved', message: 'No confident match found.' });
+      }
+    }
+    expect(stub.urls.filter((u) => u.includes('query.bibliographic'))).toHaveLength(24);
   });
 });
 

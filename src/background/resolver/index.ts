@@ -121,12 +121,25 @@ function firstAuthorForCitmatch(csl: CslItem): string | undefined {
 
 const firstPage = (page: string | undefined) => page?.split(/[-–—]/)[0]?.trim() || undefined;
 
+/** A page's next batch arrives this soon after the previous one ends (the content script sends them in turn). */
+const NEXT_BATCH_MS = 2_000;
+
+interface PageRun {
+  deadline: Deadline;
+  runs: number;
+  releasedAt: number;
+}
+
 export class Resolver {
+  /** One deadline per page, shared by its batches, so a page with silent services waits once, not once per batch. */
+  private readonly pages = new Map<string, PageRun>();
+
   constructor(private readonly deps: ResolverDeps) {}
 
-  async resolve(refs: ReferenceInput[]): Promise<ReferenceResult[]> {
+  /** `page` names the document the references come from (never sent anywhere); its batches share one deadline. */
+  async resolve(refs: ReferenceInput[], page?: string): Promise<ReferenceResult[]> {
     // From the request on: the page's wait includes reading the cache and parsing.
-    const deadline = new Deadline({ ...RESOLVE_DEADLINE, ...this.deps.deadline });
+    const deadline = this.acquireDeadline(page);
     try {
       const on = this.switches();
       const works = await this.prepare(refs, on);
@@ -138,8 +151,40 @@ export class Resolver {
       void this.store(todo, results);
       return results;
     } finally {
-      deadline.dispose();
+      this.releaseDeadline(page, deadline);
     }
+  }
+
+  private acquireDeadline(page: string | undefined): Deadline {
+    const opts = { ...RESOLVE_DEADLINE, ...this.deps.deadline };
+    if (page === undefined) return new Deadline(opts);
+    const run = this.pages.get(page);
+    if (run && (run.runs > 0 || Date.now() - run.releasedAt < NEXT_BATCH_MS)) {
+      run.runs++;
+      return run.deadline;
+    }
+    run?.deadline.dispose();
+    const fresh: PageRun = { deadline: new Deadline(opts), runs: 1, releasedAt: 0 };
+    this.pages.set(page, fresh);
+    return fresh.deadline;
+  }
+
+  private releaseDeadline(page: string | undefined, deadline: Deadline): void {
+    const run = page === undefined ? undefined : this.pages.get(page);
+    if (!run || run.deadline !== deadline) {
+      deadline.dispose();
+      return;
+    }
+    run.runs--;
+    run.releasedAt = Date.now();
+    // A batch answered is progress: the next one is not cut for the time this one took (unless time already ran out).
+    run.deadline.progress();
+    if (run.runs > 0) return;
+    setTimeout(() => {
+      if (run.runs > 0 || this.pages.get(page!) !== run) return;
+      run.deadline.dispose();
+      this.pages.delete(page!);
+    }, NEXT_BATCH_MS);
   }
 
   /** Steps 2-5 of the module comment for references not answered from the result cache. */
