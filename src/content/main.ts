@@ -244,12 +244,15 @@ class PageController {
     });
     this.insertAll(adapter, built);
     performance.mark('reflens:annotated');
+    // The first batch goes out before the browser lays out the new tools, so the lookups overlap that work.
+    const firstBatch = this.resolve(added.slice(0, RESOLVE_BATCH));
     this.summary.refresh();
     this.listFound = true;
     this.watch();
     await yieldToMain();
     void this.loadNotes(added);
-    for (let i = 0; i < added.length; i += RESOLVE_BATCH) {
+    await firstBatch;
+    for (let i = RESOLVE_BATCH; i < added.length; i += RESOLVE_BATCH) {
       await yieldToMain(); // each message is serialised on the main thread
       await this.resolve(added.slice(i, i + RESOLVE_BATCH));
     }
