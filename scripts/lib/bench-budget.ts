@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { EXTENSION_DIR, launchBrowser, mountFakeServices, startServer } from '../../tests/e2e/harness';
 import { plainPage, type GeneratedPage } from '../../tests/e2e/hostile-page';
+import { profileBreakdown, type CpuProfile } from './cpu-profile';
 
 export interface SizeFigures {
   refs: number;
@@ -46,14 +47,8 @@ const LONG_TASK_OBSERVER = `(() => {
 const urlFor = (n: number) => `https://www.thelancet.com/journals/lancet/article/PIIS0140-6736(99)9${String(n).padStart(4, '0')}-0/fulltext`;
 const CONTROL_ORIGIN = 'https://reflens-bench-control.example';
 
-interface ProfileNode {
-  id: number;
-  callFrame: { url: string };
-  children?: number[];
-}
-
 /** Sampled CPU time (ms) of stacks that include an extension script frame. */
-function extensionCpuMs(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): number {
+function extensionCpuMs(profile: CpuProfile): number {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -86,7 +81,13 @@ async function waitDone(page: Page, timeout: number): Promise<void> {
   await page.waitForFunction(() => document.documentElement.getAttribute('data-reflens-status') === 'done', null, { timeout, polling: 50 });
 }
 
-export async function measureBudget(opts: { sizes: number[]; latencyMs: number; log: (line: string) => void }): Promise<BudgetFigures> {
+/** `profile`: also log where the largest page's content-script CPU time goes, by function (scripts/lib/cpu-profile.ts). */
+export async function measureBudget(opts: {
+  sizes: number[];
+  latencyMs: number;
+  log: (line: string) => void;
+  profile?: boolean;
+}): Promise<BudgetFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'reflens-bench-'));
   const pages: GeneratedPage[] = opts.sizes.map((n) => plainPage(n, urlFor(n)));
   const server = await startServer({ routes: [] });
@@ -118,7 +119,7 @@ export async function measureBudget(opts: { sizes: number[]; latencyMs: number; 
       await page.goto(p.url, { waitUntil: 'domcontentloaded' });
       await waitDone(page, 300_000);
       const doneMs = Date.now() - started;
-      const { profile } = (await cdp.send('Profiler.stop')) as { profile: Parameters<typeof extensionCpuMs>[0] };
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
       // No named helpers inside evaluate: tsx's keep-names transform would reference a __name the page lacks.
       const timing = await page.evaluate(() => {
         const start = performance.getEntriesByName('reflens:start', 'mark')[0]?.startTime ?? NaN;
@@ -148,6 +149,10 @@ export async function measureBudget(opts: { sizes: number[]; latencyMs: number; 
       opts.log(`  ${n} refs: done ${doneMs} ms, annotate ${figures.annotateMs} ms, content-script CPU ${figures.contentScriptCpuMs} ms ` +
         `(${((figures.contentScriptCpuMs / n) * 100).toFixed(1)} ms/100 refs), long tasks >50 ms: ${figures.longTasksOver50ms} (longest ${figures.longestTaskMs} ms)`);
       if (timing.over50) opts.log(`    long tasks [start after reflens:start, ms]: ${JSON.stringify(timing.where)}`);
+      if (opts.profile && n === Math.max(...opts.sizes)) {
+        for (const line of profileBreakdown(profile)) opts.log(line);
+        if (process.env.REFLENS_PROFILE_OUT) writeFileSync(process.env.REFLENS_PROFILE_OUT, JSON.stringify(profile));
+      }
 
       if (n === Math.max(...opts.sizes)) {
         // Free-copy lookups go on after done; let them finish so the heap holds what an idle annotated page keeps.
