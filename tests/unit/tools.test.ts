@@ -20,14 +20,20 @@ const page = (value: string) => ({ value, source: 'page' as const });
 
 describe('tools view (cloned from one template)', () => {
   it('keeps the public DOM contract, with labels naming its own reference', () => {
-    const { root, v } = view(7);
+    const { root, v } = view(7, { menu: { listStyles: async () => [], copyAs: async () => '', saveToZotero: async () => '' } });
     expect(v.host.localName).toBe('reflens-tools');
     expect(root.mode).toBe('open');
     expect(root.querySelector('button[data-reflens-action="copy"]')?.getAttribute('aria-label')).toBe('Copy citation of reference 7');
-    const note = root.querySelector('button[data-reflens-action="note"]')!;
+    expect(root.querySelector('select[data-reflens-action="copy-as"]')?.getAttribute('aria-label')).toContain('reference 7');
+    const note = root.querySelector('button[data-reflens-action="note"]') as HTMLButtonElement;
+    // The note panel is built when first opened (or when a stored note arrives).
+    expect(root.querySelector('textarea[data-reflens-note]')).toBeNull();
+    note.click();
     expect(note.getAttribute('aria-controls')).toBe('reflens-note-7');
-    expect(root.getElementById('reflens-note-7')?.hasAttribute('hidden')).toBe(true);
+    expect(root.getElementById('reflens-note-7')?.hasAttribute('hidden')).toBe(false);
     expect(root.querySelector('textarea[data-reflens-note]')?.getAttribute('aria-label')).toContain('reference 7');
+    note.click();
+    expect(root.getElementById('reflens-note-7')?.hasAttribute('hidden')).toBe(true);
     // A second view does not share nodes with the first.
     const other = view(8);
     expect(other.root.querySelector('button[data-reflens-action="copy"]')?.getAttribute('aria-label')).toBe('Copy citation of reference 8');
@@ -72,6 +78,20 @@ describe('tools view (cloned from one template)', () => {
     expect(root.querySelectorAll('a[data-reflens-search]')).toHaveLength(0);
   });
 
+  it('shows a stored note in a hidden panel, and leaves an empty note without one', () => {
+    const { root, item, v } = view(5);
+    v.setNote(null);
+    expect(root.querySelector('textarea[data-reflens-note]')).toBeNull();
+    v.setNote('Read this first');
+    const box = root.querySelector('textarea[data-reflens-note]') as HTMLTextAreaElement;
+    expect(box.value).toBe('Read this first');
+    expect(root.getElementById('reflens-note-5')?.hasAttribute('hidden')).toBe(true);
+    expect(item.hasAttribute('data-reflens-has-note')).toBe(true);
+    v.noteChangedElsewhere(null);
+    expect(box.value).toBe('');
+    expect(item.hasAttribute('data-reflens-has-note')).toBe(false);
+  });
+
   it('clears flags once they are gone', () => {
     const { root, v } = view();
     v.setFlags([{ kind: 'retracted', label: 'Retracted', url: 'https://example.org/notice' }]);
@@ -89,5 +109,13 @@ describe('textOf', () => {
     const r = document.getElementById('r')!;
     expect(textOf(r)).toBe('1. Smith J A title. Crossref Tail end');
     expect(textOf(r, '.label, .links')).toBe('Smith J A title. Tail end');
+  });
+
+  it('reads inline-only content whole, and still spaces blocks and skips scripts nested at any depth', () => {
+    document.body.innerHTML =
+      '<p id="inline"> <em>J  Clin\u00a0Oncol.</em>2019;<strong>127</strong>: 1-2 </p>' +
+      '<p id="deep"><span>Title<span><br>2019</span></span><em>x<script>no</script></em></p>';
+    expect(textOf(document.getElementById('inline')!)).toBe('J Clin Oncol.2019;127: 1-2');
+    expect(textOf(document.getElementById('deep')!)).toBe('Title 2019x');
   });
 });

@@ -2,7 +2,7 @@ import { doiUrl, pmcUrl, pubmedUrl } from '../../core/identifiers';
 import type { Flag, IdKind, LinkedId, OpenAccessCopy, ReferenceResult } from '../../core/reference';
 import { safeHttpUrl } from '../../core/url';
 import { NoteSaver, type SavedNote } from '../note-saver';
-import { copyAsMenu, type CopyMenuCallbacks } from './copy-menu';
+import { copyAsMenu, emptyCopyAsMenu, type CopyMenuCallbacks } from './copy-menu';
 import { applyStyles, el } from './styles';
 
 export interface ToolsCallbacks {
@@ -25,39 +25,47 @@ const FLAG_LABEL: Record<Flag['kind'], string> = {
 const SAVE_DELAY_MS = 700;
 
 /**
- * The static part of every tools bar, built once and cloned: cloning a tree is far cheaper per reference than
- * creating and attributing each element (a 5,000-item list builds 5,000 of these).
+ * The static part of every tools bar (with or without the "Cite as…" menu), built once and cloned: cloning a tree is
+ * far cheaper per reference than creating and attributing each element (a 5,000-item list builds 5,000 of these).
  */
-let template: DocumentFragment | undefined;
-function toolsTemplate(): DocumentFragment {
-  if (template) return template;
-  template = document.createDocumentFragment();
-  const bar = el('div', { class: 'bar', role: 'group' });
+const templates = new Map<boolean, HTMLElement>();
+function barTemplate(menu: boolean): HTMLElement {
+  let bar = templates.get(menu);
+  if (bar) return bar;
+  bar = el('div', { class: 'bar', role: 'group' });
   bar.append(
     el('span', { class: 'brand', 'aria-hidden': 'true' }, 'RefLens'),
     el('span', { class: 'bar' }),
     el('button', { type: 'button', 'data-reflens-action': 'copy' }, 'Cite'),
+    ...(menu ? [emptyCopyAsMenu()] : []),
     el('button', { type: 'button', 'data-reflens-action': 'note', 'aria-expanded': 'false' }, 'Note'),
     el('span', { class: 'bar' }),
     el('span', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-reflens-status-message': '' }),
   );
-  const notePanel = el('div', { class: 'note', hidden: '' });
-  notePanel.append(el('textarea', {
+  templates.set(menu, bar);
+  return bar;
+}
+
+/** The note panel, built for a reference when its note is first opened or a stored note arrives. */
+let notePanelProto: HTMLElement | undefined;
+function notePanelTemplate(): HTMLElement {
+  if (notePanelProto) return notePanelProto;
+  notePanelProto = el('div', { class: 'note', hidden: '' });
+  notePanelProto.append(el('textarea', {
     'data-reflens-note': '',
     placeholder: 'Private note, saved automatically in this browser',
     maxlength: '100000',
   }));
-  template.append(bar, notePanel);
-  return template;
+  return notePanelProto;
 }
 
-/** Identifier links are clones of this (target and rel set once). */
-let linkProto: HTMLAnchorElement | undefined;
+/** Identifier links are clones of these (kind, label, target and rel set once). */
+const linkProtos: Partial<Record<IdKind, HTMLAnchorElement>> = {};
 
 /** A key of what setLinks would show: results that change nothing leave the links (and the layout) alone. */
 function linksKey(ids: { doi?: LinkedId; pmid?: LinkedId; pmcid?: LinkedId }, oa?: OpenAccessCopy): string {
-  const id = (x?: LinkedId) => (x ? [x.value, x.source, x.confidence] : null);
-  return JSON.stringify([id(ids.doi), id(ids.pmid), id(ids.pmcid), oa ? [oa.url, oa.version, oa.host] : null]);
+  const id = (x?: LinkedId) => (x ? `${x.value}\u0000${x.source}\u0000${x.confidence ?? ''}` : '');
+  return `${id(ids.doi)}\u0001${id(ids.pmid)}\u0001${id(ids.pmcid)}\u0001${oa ? `${oa.url}\u0000${oa.version}\u0000${oa.host}` : ''}`;
 }
 
 /**
@@ -70,8 +78,8 @@ export class ToolsView {
   private readonly links: HTMLElement;
   private readonly flags: HTMLElement;
   private readonly status: HTMLElement;
-  private readonly notePanel: HTMLElement;
-  private readonly textarea: HTMLTextAreaElement;
+  private notePanel: HTMLElement | undefined;
+  private textarea: HTMLTextAreaElement | undefined;
   private readonly noteButton: HTMLButtonElement;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly saver: NoteSaver;
@@ -87,42 +95,67 @@ export class ToolsView {
     this.host = document.createElement('reflens-tools');
     this.root = this.host.attachShadow({ mode: 'open' });
     applyStyles(this.root);
-    const tree = toolsTemplate().cloneNode(true) as DocumentFragment;
-    const bar = tree.firstChild as HTMLElement;
-    this.notePanel = tree.lastChild as HTMLElement;
-    this.textarea = this.notePanel.firstChild as HTMLTextAreaElement;
-    const [, links, copy, note, flags, status] = bar.children as unknown as HTMLElement[];
-    this.links = links!;
-    this.noteButton = note as HTMLButtonElement;
-    this.flags = flags!;
-    this.status = status!;
-    const menu = callbacks.menu && copyAsMenu(n, callbacks.menu, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500));
-    if (menu) copy!.after(menu);
-    const noteId = `reflens-note-${n}`;
+    const bar = barTemplate(!!callbacks.menu).cloneNode(true) as HTMLElement;
+    const controls = bar.children as unknown as HTMLElement[];
+    const copy = controls[2]!;
+    const menu = callbacks.menu ? (controls[3] as HTMLSelectElement) : undefined;
+    const rest = menu ? 4 : 3;
+    this.links = controls[1]!;
+    this.noteButton = controls[rest] as HTMLButtonElement;
+    this.flags = controls[rest + 1]!;
+    this.status = controls[rest + 2]!;
+    if (menu) copyAsMenu(n, callbacks.menu!, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500), menu);
     bar.setAttribute('aria-label', `RefLens tools for reference ${n}`);
-    copy!.setAttribute('aria-label', `Copy citation of reference ${n}`);
+    copy.setAttribute('aria-label', `Copy citation of reference ${n}`);
     this.noteButton.setAttribute('aria-label', `Private note on reference ${n}`);
-    this.noteButton.setAttribute('aria-controls', noteId);
-    this.notePanel.id = noteId;
-    this.textarea.setAttribute('aria-label', `Private note on reference ${n}, saved automatically`);
-    // One listener per kind on the root instead of one per control: fewer closures per reference.
-    this.root.addEventListener('click', (ev) => {
-      const action = (ev.target as Element).closest?.('button[data-reflens-action]')?.getAttribute('data-reflens-action');
-      if (action === 'copy') void this.onCopy();
-      else if (action === 'note') this.toggleNote();
-      else if (action === 'reject') void this.onReject();
-    });
-    this.saver = new NoteSaver(this.textarea, {
-      save: (text, base) => this.callbacks.saveNote(text, base),
-      done: (has, message, kind) => {
-        this.markNote(has);
-        // A notice (kept in this browser only) stays until the next save.
-        this.showStatus(message, kind === 'error' ? 'error' : 'info', kind === 'info' ? 2500 : 0);
+    // One listener on the root (this object's handleEvent) instead of one closure per control.
+    this.root.addEventListener('click', this);
+    // Until the note panel exists the note is empty; setting any text builds it, so a stored note is always shown.
+    const view = this;
+    this.saver = new NoteSaver(
+      {
+        get value() {
+          return view.textarea?.value ?? '';
+        },
+        set value(text: string) {
+          if (view.textarea || text) view.notePanelBox().value = text;
+        },
       },
-    });
-    this.textarea.addEventListener('input', () => this.scheduleSave());
-    this.textarea.addEventListener('blur', () => void this.flushSave());
-    this.root.append(tree);
+      {
+        save: (text, base) => this.callbacks.saveNote(text, base),
+        done: (has, message, kind) => {
+          this.markNote(has);
+          // A notice (kept in this browser only) stays until the next save.
+          this.showStatus(message, kind === 'error' ? 'error' : 'info', kind === 'info' ? 2500 : 0);
+        },
+      },
+    );
+    this.root.append(bar);
+  }
+
+  /** Routes clicks on the copy, note and reject buttons. */
+  handleEvent(ev: Event): void {
+    const action = (ev.target as Element).closest?.('button[data-reflens-action]')?.getAttribute('data-reflens-action');
+    if (action === 'copy') void this.onCopy();
+    else if (action === 'note') this.toggleNote();
+    else if (action === 'reject') void this.onReject();
+  }
+
+  /** The note's textarea, with its panel built (hidden) on first use. */
+  private notePanelBox(): HTMLTextAreaElement {
+    if (this.textarea) return this.textarea;
+    const panel = notePanelTemplate().cloneNode(true) as HTMLElement;
+    const textarea = panel.firstChild as HTMLTextAreaElement;
+    const noteId = `reflens-note-${this.n}`;
+    panel.id = noteId;
+    textarea.setAttribute('aria-label', `Private note on reference ${this.n}, saved automatically`);
+    textarea.addEventListener('input', () => this.scheduleSave());
+    textarea.addEventListener('blur', () => void this.flushSave());
+    this.noteButton.setAttribute('aria-controls', noteId);
+    this.root.append(panel);
+    this.notePanel = panel;
+    this.textarea = textarea;
+    return textarea;
   }
 
   setState(state: ReferenceResult['state']): void {
@@ -139,12 +172,11 @@ export class ToolsView {
       if (!id) return;
       const href = safeHttpUrl(url(id.value));
       if (!href) return;
-      const a = (linkProto ??= el('a', { target: '_blank', rel: 'noopener noreferrer' })).cloneNode() as HTMLAnchorElement;
+      const proto = (linkProtos[kind] ??= el('a', { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind }, LINK_LABEL[kind]));
+      const a = proto.cloneNode(true) as HTMLAnchorElement;
       a.setAttribute('href', href);
-      a.setAttribute('data-reflens-link', kind);
       a.setAttribute('data-reflens-source', id.source);
       a.title = `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`;
-      a.textContent = LINK_LABEL[kind];
       if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
       frag.append(a);
     };
@@ -225,10 +257,12 @@ export class ToolsView {
   }
 
   private toggleNote(): void {
-    const open = this.notePanel.hidden;
-    this.notePanel.hidden = !open;
+    const textarea = this.notePanelBox();
+    const panel = this.notePanel!;
+    const open = panel.hidden;
+    panel.hidden = !open;
     this.noteButton.setAttribute('aria-expanded', String(open));
-    if (open) this.textarea.focus();
+    if (open) textarea.focus();
     else void this.flushSave();
   }
 
