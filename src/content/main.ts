@@ -135,12 +135,9 @@ class PageController {
   );
   /** Style labels by id (built-in and the user's), fetched once for status messages and menus. */
   private styles: Promise<{ styles: StyleChoice[]; style: string }> | undefined;
-  private readonly observer = new MutationObserver((records) => {
-    const foreign = records.some(
-      (r) => !isOurs(r.target) && [...r.addedNodes].some((n) => n.nodeType === 1 && !isOurs(n)),
-    );
-    if (foreign) this.scheduleScan();
-  });
+  private readonly observer = new MutationObserver((records) => this.onMutations(records));
+  /** What the observer watches (see watch()), to resume after our own insertions. */
+  private observed: Array<[Node, MutationObserverInit]> = [];
 
   constructor(
     private readonly doc: Document,
@@ -165,6 +162,7 @@ class PageController {
    */
   watch(): void {
     this.observer.disconnect();
+    this.observed = [];
     const adapter = this.adapter;
     if (!adapter) return;
     const lateRoots = adapter.lateListRoot ? [...this.doc.querySelectorAll(adapter.lateListRoot)] : [];
@@ -172,12 +170,20 @@ class PageController {
     const container = this.listFound ? commonAncestor(items) : undefined;
     const subtree = { childList: true, subtree: true };
     if (!container) {
-      for (const root of lateRoots.length ? lateRoots : [this.doc.body]) if (root) this.observer.observe(root, subtree);
-      return;
+      for (const root of lateRoots.length ? lateRoots : [this.doc.body]) if (root) this.observed.push([root, subtree]);
+    } else {
+      this.observed.push([container, subtree]);
+      if (container.parentElement) this.observed.push([container.parentElement, { childList: true }]);
+      for (const root of lateRoots) this.observed.push([root, subtree]);
     }
-    this.observer.observe(container, subtree);
-    if (container.parentElement) this.observer.observe(container.parentElement, { childList: true });
-    for (const root of lateRoots) this.observer.observe(root, subtree);
+    for (const [node, options] of this.observed) this.observer.observe(node, options);
+  }
+
+  private onMutations(records: MutationRecord[]): void {
+    const foreign = records.some(
+      (r) => !isOurs(r.target) && [...r.addedNodes].some((n) => n.nodeType === 1 && !isOurs(n)),
+    );
+    if (foreign) this.scheduleScan();
   }
 
   /** Single-page apps (Europe PMC, IEEE Xplore) change the URL without a load: re-pick the adapter and rescan. */
@@ -291,11 +297,14 @@ class PageController {
 
   /** Inserts a batch of tools and the summary in one task, so that the browser lays the page out once for them. */
   private insertAll(adapter: SiteAdapter, entries: Entry[]): void {
+    // The observer rests meanwhile: each insertion would queue a record of ours for it to filter (a task runs no page
+    // code in between, so nothing of the page's is missed).
+    this.onMutations(this.observer.takeRecords());
+    this.observer.disconnect();
     for (const e of entries) this.insert(adapter, e);
     const first = this.entries.keys().next().value;
     if (first) this.summary.place(first);
-    // The records of these insertions are all ours (a task runs no page code in between): skip the filtering.
-    this.observer.takeRecords();
+    for (const [node, options] of this.observed) this.observer.observe(node, options);
   }
 
   /** Marks the item and puts its tools into the page. */

@@ -73,8 +73,9 @@ export function summarise(sources: Iterable<SummarySource>): { counts: SummaryCo
     if (state === 'resolved') counts.resolved++;
     else if (state === 'pending' || state === null) counts.pending++;
     if (s.result?.oa) counts.oa++;
-    const kinds = [...new Set((s.result?.flags ?? []).map((f) => f.kind))];
-    if (kinds.length === 0) continue;
+    const flags = s.result?.flags;
+    if (!flags?.length) continue; // most references: no set or array built for them
+    const kinds = [...new Set(flags.map((f) => f.kind))];
     counts.flagged++;
     if (kinds.includes('retracted')) counts.retracted++;
     if (kinds.includes('correction')) counts.corrected++;
