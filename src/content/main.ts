@@ -135,7 +135,12 @@ class PageController {
   );
   /** Style labels by id (built-in and the user's), fetched once for status messages and menus. */
   private styles: Promise<{ styles: StyleChoice[]; style: string }> | undefined;
-  private readonly observer = new MutationObserver((records) => this.onMutations(records));
+  private readonly observer = new MutationObserver((records) => {
+    const foreign = records.some(
+      (r) => !isOurs(r.target) && [...r.addedNodes].some((n) => n.nodeType === 1 && !isOurs(n)),
+    );
+    if (foreign) this.scheduleScan();
+  });
   /** What the observer watches (see watch()), to resume after our own insertions. */
   private observed: Array<[Node, MutationObserverInit]> = [];
 
@@ -177,13 +182,6 @@ class PageController {
       for (const root of lateRoots) this.observed.push([root, subtree]);
     }
     for (const [node, options] of this.observed) this.observer.observe(node, options);
-  }
-
-  private onMutations(records: MutationRecord[]): void {
-    const foreign = records.some(
-      (r) => !isOurs(r.target) && [...r.addedNodes].some((n) => n.nodeType === 1 && !isOurs(n)),
-    );
-    if (foreign) this.scheduleScan();
   }
 
   /** Single-page apps (Europe PMC, IEEE Xplore) change the URL without a load: re-pick the adapter and rescan. */
@@ -299,7 +297,6 @@ class PageController {
   private insertAll(adapter: SiteAdapter, entries: Entry[]): void {
     // The observer rests meanwhile: each insertion would queue a record of ours for it to filter (a task runs no page
     // code in between, so nothing of the page's is missed).
-    this.onMutations(this.observer.takeRecords());
     this.observer.disconnect();
     for (const e of entries) this.insert(adapter, e);
     const first = this.entries.keys().next().value;
@@ -473,7 +470,7 @@ class PageController {
 
   private updatePageStatus(): void {
     const all = [...this.entries.values()];
-    const done = all.every((e) => e.item.getAttribute('data-reflens-state') !== 'pending');
+    const done = all.every((e) => e.view.state !== 'pending');
     const html = this.doc.documentElement;
     html.setAttribute('data-reflens-count', String(all.length));
     html.setAttribute('data-reflens-status', done ? 'done' : 'working');

@@ -20,28 +20,15 @@ const MAX_URL_LENGTH = 16_384;
 // Real DOIs stay far below this; longer runs are junk.
 const MAX_DOI_LENGTH = 1000;
 
+/** Entities found inside identifiers; the quote-like ones (quot, apos, #39, #x27) all become '"'. */
+const ENTITY: Record<string, string> = { lt: '<', gt: '>', amp: '&', '#47': '/', '#x2f': '/', nbsp: ' ' };
+
 /** Collapses entities and invisible characters that publishers put inside identifiers. */
 function cleanText(s: string): string {
   return s
     .replace(/[\u00AD\u200B-\u200D\u2060\uFEFF]/g, '')
     .replace(/[\u2010\u2011\u2012\u2013]/g, '-')
-    .replace(/&(lt|gt|amp|quot|apos|#39|#x27|#47|#x2f|nbsp);/gi, (_m, name: string) => {
-      switch (name.toLowerCase()) {
-        case 'lt':
-          return '<';
-        case 'gt':
-          return '>';
-        case 'amp':
-          return '&';
-        case '#47':
-        case '#x2f':
-          return '/';
-        case 'nbsp':
-          return ' ';
-        default:
-          return '"';
-      }
-    });
+    .replace(/&(lt|gt|amp|quot|apos|#39|#x27|#47|#x2f|nbsp);/gi, (_m, name: string) => ENTITY[name.toLowerCase()] ?? '"');
 }
 
 /** Percent-decodes up to three times (hrefs are sometimes double-encoded); invalid UTF-8 falls back to ASCII escapes. */
@@ -194,19 +181,24 @@ function parseHref(href: string): URL | undefined {
 const formDecode = (s: string): string => (/[%+]/.test(s) ? (new URLSearchParams(`x=${s}`).get('x') ?? '') : s);
 
 /**
- * Query parameters with lower-cased names (publishers mix "Db" and "db"); first occurrence wins. Only the values
- * asked for are decoded: a reference's links carry long queries (Scholar look-ups repeat the whole citation) of which
- * a few short parameters matter, and this runs for every link of every item.
+ * Query parameters with lower-cased names (publishers mix "Db" and "db"); first occurrence wins. Read when first
+ * asked for, and only the values asked for are decoded: a reference's links carry long queries (Scholar look-ups
+ * repeat the whole citation) of which a few short parameters matter, and this runs for every link of every item.
  */
 function lowerParams(u: URL): (name: string) => string {
-  const raw = new Map<string, string>();
-  for (const part of u.search.slice(1).split('&')) {
-    if (!part) continue;
-    const eq = part.indexOf('=');
-    const name = formDecode(eq < 0 ? part : part.slice(0, eq)).toLowerCase();
-    if (!raw.has(name)) raw.set(name, eq < 0 ? '' : part.slice(eq + 1));
-  }
-  return (name) => formDecode(raw.get(name) ?? '');
+  let raw: Map<string, string> | undefined;
+  return (name) => {
+    if (!raw) {
+      raw = new Map();
+      for (const part of u.search.slice(1).split('&')) {
+        if (!part) continue;
+        const eq = part.indexOf('=');
+        const key = formDecode(eq < 0 ? part : part.slice(0, eq)).toLowerCase();
+        if (!raw.has(key)) raw.set(key, eq < 0 ? '' : part.slice(eq + 1));
+      }
+    }
+    return formDecode(raw.get(name) ?? '');
+  };
 }
 
 /** Identifiers carried by a link: resolvers, PubMed/PMC/Europe PMC, publisher linkouts, Scholar look-ups, OpenURL. */

@@ -274,18 +274,29 @@ function parseFreeText(text: string, csl: Partial<CslItem>): void {
   }
 }
 
+/**
+ * A Scholar link by its literal host, with nothing escaped and no tab or newline (which the URL parser drops): its
+ * query can name a DOI and a PMID, nothing else.
+ */
+const SCHOLAR_HOST = /^https?:\/\/scholar\.google\.[a-z.]+\/[^%\t\n\r]*$/i;
+
 function idsFromLinks(citation: Element): Identifiers {
   const strong: Identifiers[] = [];
-  const weak: Identifiers[] = [];
-  for (const a of citation.querySelectorAll('a[href]')) {
-    if (a.closest('.label, .to-citation__wrapper, .to-citation__accordion, reflens-tools')) continue;
+  const weak: string[] = [];
+  // In-page anchors (the back-link number) are left out by the query.
+  for (const a of citation.querySelectorAll('a[href]:not([href^="#"])')) {
     const href = a.getAttribute('href') ?? '';
-    if (!href || href.startsWith('#')) continue;
-    const ids = idsFromUrl(href);
+    if (!href) continue;
+    if (a.closest('.label, .to-citation__wrapper, .to-citation__accordion, reflens-tools')) continue;
     // Resolver and PubMed buttons name the work directly; Scholar look-ups only echo what the page knew.
-    (/scholar\.google\./i.test(href) ? weak : strong).push(ids);
+    if (/scholar\.google\./i.test(href)) weak.push(href);
+    else strong.push(idsFromUrl(href));
   }
-  return mergeIds(...strong, ...weak);
+  const ids = mergeIds(...strong);
+  // With a DOI and a PMID from the buttons, a plain Scholar link can add only an arXiv id (from an arXiv DOI,
+  // 10.48550/…): every other one is left unparsed.
+  const adds = (href: string) => !ids.doi || !ids.pmid || (!ids.arxiv && href.includes('48550')) || !SCHOLAR_HOST.test(href);
+  return mergeIds(ids, ...weak.filter(adds).map(idsFromUrl));
 }
 
 function extract(item: Element): ExtractedReference {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ToolsView, type ToolsCallbacks } from '../../src/content/ui/tools';
 import { textOf } from '../../src/sites/dom';
+import { doiUrl } from '../../src/core/identifiers';
 
 function view(n = 3, callbacks: Partial<ToolsCallbacks> = {}) {
   document.body.innerHTML = '<ol><li id="item">A reference</li></ol>';
@@ -55,7 +56,7 @@ describe('tools view (cloned from one template)', () => {
     await vi.waitFor(() => expect(cb.rejectMatch).toHaveBeenCalledTimes(1));
   });
 
-  it('leaves the links alone when a result shows the same identifiers, and replaces them when they change', () => {
+  it('leaves the links alone when a result shows the same identifiers, and replaces those that change', () => {
     const { root, v } = view();
     v.setLinks({ doi: page('10.5555/abc') });
     const first = root.querySelector('a[data-reflens-link="doi"]');
@@ -64,9 +65,32 @@ describe('tools view (cloned from one template)', () => {
     v.setLinks({ doi: page('10.5555/abc') });
     expect(root.querySelector('a[data-reflens-link="doi"]')).toBe(first);
 
+    // A new identifier joins; the unchanged link stays (no new node, focus kept).
     v.setLinks({ doi: page('10.5555/abc'), pmid: page('97000001') });
     expect([...root.querySelectorAll('a[data-reflens-link]')].map((a) => a.getAttribute('data-reflens-link'))).toEqual(['doi', 'pubmed']);
-    expect(root.querySelector('a[data-reflens-link="doi"]')).not.toBe(first);
+    expect(root.querySelector('a[data-reflens-link="doi"]')).toBe(first);
+
+    // A changed one is replaced: another value, or the same value found by lookup.
+    v.setLinks({ doi: { value: '10.5555/abc', source: 'lookup', confidence: 0.9 }, pmid: page('97000001') });
+    const looked = root.querySelector('a[data-reflens-link="doi"]');
+    expect(looked).not.toBe(first);
+    expect(looked?.getAttribute('data-reflens-source')).toBe('lookup');
+    expect(looked?.getAttribute('data-reflens-confidence')).toBe('0.900');
+    expect([...root.querySelectorAll('[data-reflens-link], [data-reflens-action="reject"]')].map((a) => a.getAttribute('data-reflens-link') ?? 'reject')).toEqual(['doi', 'pubmed', 'reject']);
+    v.setLinks({ doi: page('10.5555/other') });
+    expect(root.querySelector('a[data-reflens-link="doi"]')?.getAttribute('href')).toBe('https://doi.org/10.5555/other');
+    expect(root.querySelectorAll('a[data-reflens-link]')).toHaveLength(1);
+    expect(root.querySelector('[data-reflens-action="reject"]')).toBeNull();
+  });
+
+  it('links identifiers exactly as the URL parser would normalise them', () => {
+    const { root, v } = view();
+    for (const doi of ['10.5555/abc(1)', '10.5555/../abc', '10.5555/./x/%2e%2E/y', '10.5555/x/..']) {
+      v.setLinks({ doi: page(doi), pmid: page('97000001') });
+      const href = root.querySelector('a[data-reflens-link="doi"]')?.getAttribute('href');
+      expect(href).toBe(new URL(doiUrl(doi)).href);
+    }
+    expect(root.querySelector('a[data-reflens-link="pubmed"]')?.getAttribute('href')).toBe('https://pubmed.ncbi.nlm.nih.gov/97000001/');
   });
 
   it('shows search links for an unresolved reference, and the next identifiers replace them', () => {

@@ -10,10 +10,10 @@ export interface CopyMenuCallbacks {
   saveToZotero(): Promise<string>;
 }
 
-/** The menu before it is wired: only "Cite as…". Tools bars clone it from their template. */
-export function emptyCopyAsMenu(): HTMLSelectElement {
-  const select = el('select', { 'data-reflens-action': 'copy-as' });
-  select.append(el('option', { value: '' }, 'Cite as…'));
+/** The menu before it is wired: only "Cite as…" (made in `doc`). Tools bars clone it from their template. */
+export function emptyCopyAsMenu(doc = document): HTMLSelectElement {
+  const select = el('select', { 'data-reflens-action': 'copy-as' }, undefined, doc);
+  select.append(el('option', { value: '' }, 'Cite as…', doc));
   return select;
 }
 

@@ -30,6 +30,8 @@ export interface SummarySource {
   item: Element;
   input: { n: number };
   result?: Pick<ReferenceResult, 'oa' | 'flags'>;
+  /** The state last set on the item (read from the item's attribute when absent). */
+  view?: { readonly state?: string };
 }
 
 export interface SummaryCounts {
@@ -69,7 +71,7 @@ export function summarise(sources: Iterable<SummarySource>): { counts: SummaryCo
   const flagged: FlaggedReference[] = [];
   for (const s of sources) {
     counts.total++;
-    const state = s.item.getAttribute('data-reflens-state');
+    const state = s.view?.state ?? s.item.getAttribute('data-reflens-state');
     if (state === 'resolved') counts.resolved++;
     else if (state === 'pending' || state === null) counts.pending++;
     if (s.result?.oa) counts.oa++;

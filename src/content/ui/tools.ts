@@ -27,20 +27,25 @@ const SAVE_DELAY_MS = 700;
 /**
  * The static part of every tools bar (with or without the "Cite as…" menu), built once and cloned: cloning a tree is
  * far cheaper per reference than creating and attributing each element (a 5,000-item list builds 5,000 of these).
+ * Template and clones live in a document without a window until they go into a shadow root: a menu made in the
+ * page's document tells the browser its selection changed, and Chromium's autofill then re-reads every form control
+ * of the page with forced layouts (half a second for 200 references).
  */
 const templates = new Map<boolean, HTMLElement>();
 function barTemplate(menu: boolean): HTMLElement {
   let bar = templates.get(menu);
   if (bar) return bar;
-  bar = el('div', { class: 'bar', role: 'group' });
+  const doc = document.implementation.createHTMLDocument('');
+  const make = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string>, text?: string) => el(tag, attrs, text, doc);
+  bar = make('div', { class: 'bar', role: 'group' });
   bar.append(
-    el('span', { class: 'brand', 'aria-hidden': 'true' }, 'RefLens'),
-    el('span', { class: 'bar' }),
-    el('button', { type: 'button', 'data-reflens-action': 'copy' }, 'Cite'),
-    ...(menu ? [emptyCopyAsMenu()] : []),
-    el('button', { type: 'button', 'data-reflens-action': 'note', 'aria-expanded': 'false' }, 'Note'),
-    el('span', { class: 'bar' }),
-    el('span', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-reflens-status-message': '' }),
+    make('span', { class: 'brand', 'aria-hidden': 'true' }, 'RefLens'),
+    make('span', { class: 'bar' }),
+    make('button', { type: 'button', 'data-reflens-action': 'copy' }, 'Cite'),
+    ...(menu ? [emptyCopyAsMenu(doc)] : []),
+    make('button', { type: 'button', 'data-reflens-action': 'note', 'aria-expanded': 'false' }, 'Note'),
+    make('span', { class: 'bar' }),
+    make('span', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-reflens-status-message': '' }),
   );
   templates.set(menu, bar);
   return bar;
@@ -59,14 +64,16 @@ function notePanelTemplate(): HTMLElement {
   return notePanelProto;
 }
 
+/** A dot segment ("/./", "/..", "/%2e") that the URL parser would resolve away. */
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
+/**
+ * A DOI, PubMed or PMC link as its builder made it (a fixed https origin and an encoded value, which the URL parser
+ * leaves as is) unless it holds a dot segment; parsing each of them cost a URL object per link of every reference.
+ */
+const ownUrl = (url: string): string | undefined => (DOT_SEGMENT.test(url) ? safeHttpUrl(url) : url);
+
 /** Identifier links are clones of these (kind, label, target and rel set once). */
 const linkProtos: Partial<Record<IdKind, HTMLAnchorElement>> = {};
-
-/** A key of what setLinks would show: results that change nothing leave the links (and the layout) alone. */
-function linksKey(ids: { doi?: LinkedId; pmid?: LinkedId; pmcid?: LinkedId }, oa?: OpenAccessCopy): string {
-  const id = (x?: LinkedId) => (x ? `${x.value}\u0000${x.source}\u0000${x.confidence ?? ''}` : '');
-  return `${id(ids.doi)}\u0001${id(ids.pmid)}\u0001${id(ids.pmcid)}\u0001${oa ? `${oa.url}\u0000${oa.version}\u0000${oa.host}` : ''}`;
-}
 
 /**
  * The `<reflens-tools>` element of one reference: links, copy and note buttons, flags and a status line,
@@ -82,9 +89,11 @@ export class ToolsView {
   private textarea: HTMLTextAreaElement | undefined;
   private readonly noteButton: HTMLButtonElement;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly saver: NoteSaver;
+  private saver: NoteSaver | undefined;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
   private shownLinks: string | undefined;
+  /** The links and reject button shown, by what they show. */
+  private linkNodes = new Map<string, Element>();
   private hasFlags = false;
 
   constructor(
@@ -110,6 +119,20 @@ export class ToolsView {
     this.noteButton.setAttribute('aria-label', `Private note on reference ${n}`);
     // One listener on the root (this object's handleEvent) instead of one closure per control.
     this.root.addEventListener('click', this);
+    this.root.append(bar);
+  }
+
+  /** Routes clicks on the copy, note and reject buttons. */
+  handleEvent(ev: Event): void {
+    const action = (ev.target as Element).closest?.('button[data-reflens-action]')?.getAttribute('data-reflens-action');
+    if (action === 'copy') void this.onCopy();
+    else if (action === 'note') this.toggleNote();
+    else if (action === 'reject') void this.onReject();
+  }
+
+  /** Saves the note; made when a note is first shown or typed (most references never have one). */
+  private noteSaver(): NoteSaver {
+    if (this.saver) return this.saver;
     // Until the note panel exists the note is empty; setting any text builds it, so a stored note is always shown.
     const view = this;
     this.saver = new NoteSaver(
@@ -130,15 +153,7 @@ export class ToolsView {
         },
       },
     );
-    this.root.append(bar);
-  }
-
-  /** Routes clicks on the copy, note and reject buttons. */
-  handleEvent(ev: Event): void {
-    const action = (ev.target as Element).closest?.('button[data-reflens-action]')?.getAttribute('data-reflens-action');
-    if (action === 'copy') void this.onCopy();
-    else if (action === 'note') this.toggleNote();
-    else if (action === 'reject') void this.onReject();
+    return this.saver;
   }
 
   /** The note's textarea, with its panel built (hidden) on first use. */
@@ -158,35 +173,40 @@ export class ToolsView {
     return textarea;
   }
 
+  /** The state last set on the item: the summary and page status count it without reading every item's attribute. */
+  state: ReferenceResult['state'] | undefined;
+
   setState(state: ReferenceResult['state']): void {
+    this.state = state;
     this.item.setAttribute('data-reflens-state', state);
   }
 
-  /** Replaces the identifier links. */
+  /**
+   * Replaces the identifier links. A result that changes nothing leaves them (and the layout) alone; a link whose
+   * target, source and confidence are unchanged stays as it is.
+   */
   setLinks(ids: { doi?: LinkedId; pmid?: LinkedId; pmcid?: LinkedId }, oa?: OpenAccessCopy): void {
-    const key = linksKey(ids, oa);
-    if (key === this.shownLinks) return;
-    this.shownLinks = key;
-    const frag = document.createDocumentFragment();
+    const wanted: Array<[string, () => Element | undefined]> = [];
     const add = (kind: IdKind, id: LinkedId | undefined, url: (v: string) => string) => {
       if (!id) return;
-      const href = safeHttpUrl(url(id.value));
-      if (!href) return;
-      const proto = (linkProtos[kind] ??= el('a', { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind }, LINK_LABEL[kind]));
-      const a = proto.cloneNode(true) as HTMLAnchorElement;
-      a.setAttribute('href', href);
-      a.setAttribute('data-reflens-source', id.source);
-      a.title = `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`;
-      if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
-      frag.append(a);
+      wanted.push([`${kind}\u0000${id.value}\u0000${id.source}\u0000${id.confidence ?? ''}`, () => {
+        const href = ownUrl(url(id.value));
+        if (!href) return undefined;
+        const proto = (linkProtos[kind] ??= el('a', { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind }, LINK_LABEL[kind]));
+        const a = proto.cloneNode(true) as HTMLAnchorElement;
+        a.setAttribute('href', href);
+        a.setAttribute('data-reflens-source', id.source);
+        a.title = `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`;
+        if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
+        return a;
+      }]);
     };
     add('doi', ids.doi, doiUrl);
     add('pubmed', ids.pmid, pubmedUrl);
     add('pmc', ids.pmcid, pmcUrl);
-    const oaHref = safeHttpUrl(oa?.url);
+    const oaHref = oa && safeHttpUrl(oa.url);
     if (oa && oaHref) {
-      const label = `Free ${/\.pdf($|\?)/i.test(oaHref) ? 'PDF' : 'copy'} · ${oa.version} · ${oa.host}`;
-      frag.append(el('a', {
+      wanted.push([`oa\u0000${oaHref}\u0000${oa.version}\u0000${oa.host}`, () => el('a', {
         href: oaHref,
         target: '_blank',
         rel: 'noopener noreferrer',
@@ -194,20 +214,27 @@ export class ToolsView {
         'data-reflens-source': 'lookup',
         'data-reflens-oa-version': oa.version,
         title: `Legal open-access copy (${oa.version} version, ${oa.host})`,
-      }, label));
+      }, `Free ${/\.pdf($|\?)/i.test(oaHref) ? 'PDF' : 'copy'} · ${oa.version} · ${oa.host}`)]);
     }
-    const looked = [ids.doi, ids.pmid, ids.pmcid].some((id) => id?.source === 'lookup');
-    if (looked) {
-      const reject = el('button', {
+    if ([ids.doi, ids.pmid, ids.pmcid].some((id) => id?.source === 'lookup')) {
+      wanted.push(['reject', () => el('button', {
         type: 'button',
         class: 'reject',
         'data-reflens-action': 'reject',
         'aria-label': `Wrong match: remove the looked-up links of reference ${this.n}`,
         title: 'Wrong match? Remove it (RefLens will remember)',
-      }, '\u2715');
-      frag.append(reject);
+      }, '\u2715')]);
     }
-    this.links.replaceChildren(frag);
+    const key = wanted.map(([k]) => k).join('\u0001');
+    if (key === this.shownLinks) return;
+    this.shownLinks = key;
+    const shown = new Map<string, Element>();
+    for (const [k, make] of wanted) {
+      const node = this.linkNodes.get(k) ?? make();
+      if (node) shown.set(k, node);
+    }
+    this.linkNodes = shown;
+    this.links.replaceChildren(...shown.values());
   }
 
   /** Search links for a reference RefLens could not identify: the user decides to send its text elsewhere. */
@@ -236,7 +263,7 @@ export class ToolsView {
 
   /** The stored note, read or changed in another tab; an unsaved edit stays and is merged when saved. */
   setNote(text: string | null): void {
-    if (this.saver.stored(text)) this.markNote(text !== null);
+    if (this.noteSaver().stored(text)) this.markNote(text !== null);
   }
 
   noteChangedElsewhere(text: string | null): void {
@@ -296,6 +323,6 @@ export class ToolsView {
 
   private flushSave(): Promise<void> {
     clearTimeout(this.saveTimer);
-    return this.saver.flush();
+    return this.noteSaver().flush();
   }
 }
