@@ -72,8 +72,8 @@ const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
  */
 const ownUrl = (url: string): string | undefined => (DOT_SEGMENT.test(url) ? safeHttpUrl(url) : url);
 
-/** Identifier links are clones of these (kind, label, target and rel set once). */
-const linkProtos: Partial<Record<IdKind, HTMLAnchorElement>> = {};
+/** Identifier links are clones of these, by kind and source (label, target and rel set once). */
+const linkProtos: Record<string, HTMLAnchorElement> = {};
 
 /**
  * The `<reflens-tools>` element of one reference: links, copy and note buttons, flags and a status line,
@@ -192,10 +192,13 @@ export class ToolsView {
       wanted.push([`${kind}\u0000${id.value}\u0000${id.source}\u0000${id.confidence ?? ''}`, () => {
         const href = ownUrl(url(id.value));
         if (!href) return undefined;
-        const proto = (linkProtos[kind] ??= el('a', { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind }, LINK_LABEL[kind]));
+        const proto = (linkProtos[`${kind} ${id.source}`] ??= el(
+          'a',
+          { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind, 'data-reflens-source': id.source },
+          LINK_LABEL[kind],
+        ));
         const a = proto.cloneNode(true) as HTMLAnchorElement;
         a.setAttribute('href', href);
-        a.setAttribute('data-reflens-source', id.source);
         a.title = `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`;
         if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
         return a;
