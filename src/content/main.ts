@@ -2,9 +2,9 @@ import { browser } from 'wxt/browser';
 import type { StyleChoice } from '../core/citation-styles';
 import type { CslItem } from '../core/csl';
 import { workKeys } from '../core/identifiers';
-import { workKeysOfChange } from '../core/notes';
 import { cslFromPage, type ReferenceInput, type ReferenceResult } from '../core/reference';
 import { send } from '../messaging/client';
+import { isNotesChanged } from '../messaging/protocol';
 import { collapse } from '../sites/dom';
 import { pickAdapter } from '../sites/pick';
 import type { SiteAdapter } from '../sites/types';
@@ -381,17 +381,20 @@ class PageController {
     return e.result?.workKeys ?? e.pageKeys ?? workKeys(e.input.ids, e.input.csl);
   }
 
-  /** Keeps notes current when they change in another tab or the notes library (storage events, no network). */
+  /**
+   * Keeps notes current when they change in another tab or the notes library: the background names the works (no
+   * network). Not storage.onChanged, which would bring every write of the lookup caches to this page as well.
+   */
   watchNotes(): void {
-    browser.storage.onChanged.addListener((changes, area) => {
-      if (area !== 'local') return;
-      const keys = workKeysOfChange(changes);
-      if (keys.size === 0) return;
+    browser.runtime.onMessage.addListener((msg: unknown) => {
+      if (!isNotesChanged(msg)) return undefined;
+      const keys = new Set(msg.reflensNotesChanged);
       const touched = [...this.entries.values()].filter((e) => this.keysOf(e).some((k) => keys.has(k)));
-      if (touched.length === 0) return;
+      if (touched.length === 0) return undefined;
       send('notes.get', { keys: touched.map((e) => this.keysOf(e)) })
         .then(({ notes }) => touched.forEach((e, i) => e.view.noteChangedElsewhere(notes[i]?.text ?? null)))
         .catch((err) => console.warn('RefLens: notes unavailable', err));
+      return undefined;
     });
   }
 
