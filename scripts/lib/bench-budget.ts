@@ -8,7 +8,12 @@
  *    that start between the 'reflens:start' and 'reflens:done' marks (any task of the tab's main thread);
  *  - heap growth: V8 heap used (CDP Runtime.getHeapUsage, after HeapProfiler.collectGarbage) of the tab once RefLens
  *    is done and idle, minus the same for the identical page served on a host RefLens does not run on. Content
- *    scripts run in an isolated world of the page's own V8 isolate, so the difference is what RefLens keeps.
+ *    scripts run in an isolated world of the page's own V8 isolate, so the difference is what RefLens keeps;
+ *  - renderer main-thread CPU (CDP Performance.getMetrics ThreadTime, thread CPU time) of the largest page from
+ *    navigation to done + 3 s, minus the same page without RefLens over its load + 3 s, per 100 references: all the
+ *    main-thread work RefLens causes, including what runs without a script of ours on the stack (style, layout and
+ *    paint of the bars, extension messages and events arriving), and unlike sampled time not inflated when other
+ *    processes take the CPU.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +37,8 @@ export interface BudgetFigures {
   mainThreadMsPer100Refs: number;
   longTasksOver50ms: Record<string, number>;
   heapGrowthMB: number;
+  /** Renderer main-thread CPU with RefLens minus without, per 100 references, on the largest page. */
+  rendererCpuMsPer100Refs: number;
   bySize: SizeFigures[];
 }
 
@@ -77,6 +84,12 @@ async function jsHeapAfterGc(cdp: CDPSession): Promise<number> {
   return usedSize;
 }
 
+/** CPU time (ms) the renderer's main thread has used so far (Performance.enable first). */
+async function threadCpuMs(cdp: CDPSession): Promise<number> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+  return (metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN) * 1000;
+}
+
 async function waitDone(page: Page, timeout: number): Promise<void> {
   await page.waitForFunction(() => document.documentElement.getAttribute('data-reflens-status') === 'done', null, { timeout, polling: 50 });
 }
@@ -105,6 +118,8 @@ export async function measureBudget(opts: {
   await browser.context.addInitScript({ content: LONG_TASK_OBSERVER });
   const bySize: SizeFigures[] = [];
   let heapGrowthMB = 0;
+  let rendererCpuMsPer100Refs = NaN;
+  let closed = false;
   try {
     for (const p of pages) {
       const n = p.refs.length;
@@ -168,8 +183,37 @@ export async function measureBudget(opts: {
       }
       await page.close();
     }
-  } finally {
     await browser.close();
+    closed = true;
+    // Main-thread CPU on the largest page, in a fresh profile (lookups as cold as above) and without the sampling
+    // profiler, whose own cost lands on the same thread.
+    const largest = pages.reduce((a, b) => (b.refs.length > a.refs.length ? b : a));
+    const fresh = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
+    try {
+      const cpuOf = async (url: string, waitForDone: boolean): Promise<number> => {
+        const page = await fresh.context.newPage();
+        await page.goto(new URL('/', url).href).catch(() => undefined);
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Performance.enable');
+        const before = await threadCpuMs(cdp);
+        await page.goto(url, { waitUntil: 'domcontentloaded' });
+        if (waitForDone) await waitDone(page, 300_000);
+        await page.waitForTimeout(3000);
+        const used = (await threadCpuMs(cdp)) - before;
+        await page.close();
+        return used;
+      };
+      const withRefLens = await cpuOf(largest.url, true);
+      const without = await cpuOf(`${CONTROL_ORIGIN}${new URL(largest.url).pathname}`, false);
+      const n = largest.refs.length;
+      rendererCpuMsPer100Refs = Number((((withRefLens - without) / n) * 100).toFixed(1));
+      opts.log(`  ${n} refs: renderer main-thread CPU ${Math.round(withRefLens)} ms with RefLens (navigation to done + 3 s), ` +
+        `${Math.round(without)} ms same page without (load + 3 s): ${rendererCpuMsPer100Refs} ms/100 refs`);
+    } finally {
+      await fresh.close();
+    }
+  } finally {
+    if (!closed) await browser.close();
     await fake.close();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
@@ -179,6 +223,7 @@ export async function measureBudget(opts: {
     mainThreadMsPer100Refs: Number(((largest.contentScriptCpuMs / largest.refs) * 100).toFixed(1)),
     longTasksOver50ms: Object.fromEntries(bySize.map((s) => [String(s.refs), s.longTasksOver50ms])),
     heapGrowthMB,
+    rendererCpuMsPer100Refs,
     bySize,
   };
 }
