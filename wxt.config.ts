@@ -38,6 +38,8 @@ export default defineConfig({
         }
       : {}),
   }),
+  // REFLENS_MINIFY=0: readable function names in CPU profiles (npm run bench -- --budget-only --profile).
+  vite: () => (process.env.REFLENS_MINIFY === '0' ? { build: { minify: false } } : {}),
   zip: {
     // The AMO sources zip is an allowlist: exactly what `npm ci && npx wxt build -b firefox` needs, plus the README.
     excludeSources: ['**'],

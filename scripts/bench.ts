@@ -3,8 +3,9 @@
  * 100 ms latency and the services' real rate limits. Measures time to data-reflens-status=done on a cold profile
  * and again warm (cache filled), requests per service, and a naive strategy (one Crossref query per reference,
  * sequential, paced at Crossref's public limit) in the same run. Last line: one JSON object.
- * Usage: npm run bench [-- --latency 100 --runs 3 --email you@uni.edu --timeline --skip-budget | --budget-only]
- * --budget-only skips the seed-page runs and measures only the content script's budget (part 2).
+ * Usage: npm run bench [-- --latency 100 --runs 3 --email you@uni.edu --timeline --skip-budget | --budget-only] [--profile]
+ * --budget-only skips the seed-page runs and measures only the content script's budget (part 2); --profile adds
+ * where the largest page's content-script CPU time goes, by function (build with REFLENS_MINIFY=0 for names).
  * With --email the user's contact email is set first, as the options page would (Crossref's polite pool, Unpaywall);
  * with --openalex-key the user's OpenAlex key (OpenAlex batches). The JSON's `openAccess` counts the free-copy and
  * flag requests per service against the ceil(N/50) bound for batched services, and the time they add after done.
@@ -50,6 +51,8 @@ const { values: args } = parseArgs({
     timeline: { type: 'boolean', default: false },
     /** Skip part 2 (the content script's budget on generated pages) when iterating on lookup speed. */
     'skip-budget': { type: 'boolean', default: false },
+    /** With the budget: where the largest page's content-script CPU time goes, by function. */
+    profile: { type: 'boolean', default: false },
   },
 });
 const latencyMs = Number(args.latency);
@@ -169,7 +172,7 @@ function contentScriptBytes(): number {
 const BUDGET_SIZES = [50, 200, 1000];
 
 async function budgetOnly(): Promise<void> {
-  const budget = await measureBudget({ sizes: BUDGET_SIZES, latencyMs, log: (line) => console.log(line) });
+  const budget = await measureBudget({ sizes: BUDGET_SIZES, latencyMs, log: (line) => console.log(line), profile: args.profile });
   const { bySize: _, ...figures } = budget;
   console.log(JSON.stringify({ latencyMs, contentScriptBytes: contentScriptBytes(), ...figures }));
 }
@@ -257,8 +260,8 @@ async function main(): Promise<void> {
   // Part 2: the content script's performance budget on generated pages of 50, 200 and 1,000 references.
   if (!args['skip-budget']) console.log('budget (scripts/lib/bench-budget.ts):');
   const budget = args['skip-budget']
-    ? { mainThreadMsPer100Refs: undefined, longTasksOver50ms: undefined, heapGrowthMB: undefined }
-    : await measureBudget({ sizes: BUDGET_SIZES, latencyMs, log: (line) => console.log(line) });
+    ? { mainThreadMsPer100Refs: undefined, longTasksOver50ms: undefined, heapGrowthMB: undefined, rendererCpuMsPer100Refs: undefined }
+    : await measureBudget({ sizes: BUDGET_SIZES, latencyMs, log: (line) => console.log(line), profile: args.profile });
   const summary = {
     references: count,
     latencyMs,
@@ -288,6 +291,7 @@ async function main(): Promise<void> {
     mainThreadMsPer100Refs: budget.mainThreadMsPer100Refs,
     longTasksOver50ms: budget.longTasksOver50ms,
     heapGrowthMB: budget.heapGrowthMB,
+    rendererCpuMsPer100Refs: budget.rendererCpuMsPer100Refs,
   };
   console.log(`requests per service (cold): ${JSON.stringify(requests)}`);
   console.log(JSON.stringify(summary));

@@ -8,7 +8,12 @@
  *    that start between the 'reflens:start' and 'reflens:done' marks (any task of the tab's main thread);
  *  - heap growth: V8 heap used (CDP Runtime.getHeapUsage, after HeapProfiler.collectGarbage) of the tab once RefLens
  *    is done and idle, minus the same for the identical page served on a host RefLens does not run on. Content
- *    scripts run in an isolated world of the page's own V8 isolate, so the difference is what RefLens keeps.
+ *    scripts run in an isolated world of the page's own V8 isolate, so the difference is what RefLens keeps;
+ *  - renderer main-thread CPU (CDP Performance.getMetrics ThreadTime, thread CPU time) of the largest page from
+ *    navigation to done + 3 s, minus the same page without RefLens over its load + 3 s, per 100 references: all the
+ *    main-thread work RefLens causes, including what runs without a script of ours on the stack (style, layout and
+ *    paint of the bars, extension messages and events arriving), and unlike sampled time not inflated when other
+ *    processes take the CPU.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +21,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { EXTENSION_DIR, launchBrowser, mountFakeServices, startServer } from '../../tests/e2e/harness';
 import { plainPage, type GeneratedPage } from '../../tests/e2e/hostile-page';
+import { profileBreakdown, type CpuProfile } from './cpu-profile';
 
 export interface SizeFigures {
   refs: number;
@@ -31,6 +37,8 @@ export interface BudgetFigures {
   mainThreadMsPer100Refs: number;
   longTasksOver50ms: Record<string, number>;
   heapGrowthMB: number;
+  /** Renderer main-thread CPU with RefLens minus without, per 100 references, on the largest page. */
+  rendererCpuMsPer100Refs: number;
   bySize: SizeFigures[];
 }
 
@@ -46,14 +54,8 @@ const LONG_TASK_OBSERVER = `(() => {
 const urlFor = (n: number) => `https://www.thelancet.com/journals/lancet/article/PIIS0140-6736(99)9${String(n).padStart(4, '0')}-0/fulltext`;
 const CONTROL_ORIGIN = 'https://reflens-bench-control.example';
 
-interface ProfileNode {
-  id: number;
-  callFrame: { url: string };
-  children?: number[];
-}
-
 /** Sampled CPU time (ms) of stacks that include an extension script frame. */
-function extensionCpuMs(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): number {
+function extensionCpuMs(profile: CpuProfile): number {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -82,11 +84,23 @@ async function jsHeapAfterGc(cdp: CDPSession): Promise<number> {
   return usedSize;
 }
 
+/** CPU time (ms) the renderer's main thread has used so far (Performance.enable first). */
+async function threadCpuMs(cdp: CDPSession): Promise<number> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+  return (metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN) * 1000;
+}
+
 async function waitDone(page: Page, timeout: number): Promise<void> {
   await page.waitForFunction(() => document.documentElement.getAttribute('data-reflens-status') === 'done', null, { timeout, polling: 50 });
 }
 
-export async function measureBudget(opts: { sizes: number[]; latencyMs: number; log: (line: string) => void }): Promise<BudgetFigures> {
+/** `profile`: also log where the largest page's content-script CPU time goes, by function (scripts/lib/cpu-profile.ts). */
+export async function measureBudget(opts: {
+  sizes: number[];
+  latencyMs: number;
+  log: (line: string) => void;
+  profile?: boolean;
+}): Promise<BudgetFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'reflens-bench-'));
   const pages: GeneratedPage[] = opts.sizes.map((n) => plainPage(n, urlFor(n)));
   const server = await startServer({ routes: [] });
@@ -104,6 +118,8 @@ export async function measureBudget(opts: { sizes: number[]; latencyMs: number; 
   await browser.context.addInitScript({ content: LONG_TASK_OBSERVER });
   const bySize: SizeFigures[] = [];
   let heapGrowthMB = 0;
+  let rendererCpuMsPer100Refs = NaN;
+  let closed = false;
   try {
     for (const p of pages) {
       const n = p.refs.length;
@@ -118,7 +134,7 @@ export async function measureBudget(opts: { sizes: number[]; latencyMs: number; 
       await page.goto(p.url, { waitUntil: 'domcontentloaded' });
       await waitDone(page, 300_000);
       const doneMs = Date.now() - started;
-      const { profile } = (await cdp.send('Profiler.stop')) as { profile: Parameters<typeof extensionCpuMs>[0] };
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
       // No named helpers inside evaluate: tsx's keep-names transform would reference a __name the page lacks.
       const timing = await page.evaluate(() => {
         const start = performance.getEntriesByName('reflens:start', 'mark')[0]?.startTime ?? NaN;
@@ -148,6 +164,10 @@ export async function measureBudget(opts: { sizes: number[]; latencyMs: number; 
       opts.log(`  ${n} refs: done ${doneMs} ms, annotate ${figures.annotateMs} ms, content-script CPU ${figures.contentScriptCpuMs} ms ` +
         `(${((figures.contentScriptCpuMs / n) * 100).toFixed(1)} ms/100 refs), long tasks >50 ms: ${figures.longTasksOver50ms} (longest ${figures.longestTaskMs} ms)`);
       if (timing.over50) opts.log(`    long tasks [start after reflens:start, ms]: ${JSON.stringify(timing.where)}`);
+      if (opts.profile && n === Math.max(...opts.sizes)) {
+        for (const line of profileBreakdown(profile)) opts.log(line);
+        if (process.env.REFLENS_PROFILE_OUT) writeFileSync(process.env.REFLENS_PROFILE_OUT, JSON.stringify(profile));
+      }
 
       if (n === Math.max(...opts.sizes)) {
         // Free-copy lookups go on after done; let them finish so the heap holds what an idle annotated page keeps.
@@ -163,8 +183,37 @@ export async function measureBudget(opts: { sizes: number[]; latencyMs: number; 
       }
       await page.close();
     }
-  } finally {
     await browser.close();
+    closed = true;
+    // Main-thread CPU on the largest page, in a fresh profile (lookups as cold as above) and without the sampling
+    // profiler, whose own cost lands on the same thread.
+    const largest = pages.reduce((a, b) => (b.refs.length > a.refs.length ? b : a));
+    const fresh = await launchBrowser({ extensionPath: EXTENSION_DIR, port: server.port });
+    try {
+      const cpuOf = async (url: string, waitForDone: boolean): Promise<number> => {
+        const page = await fresh.context.newPage();
+        await page.goto(new URL('/', url).href).catch(() => undefined);
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Performance.enable');
+        const before = await threadCpuMs(cdp);
+        await page.goto(url, { waitUntil: 'domcontentloaded' });
+        if (waitForDone) await waitDone(page, 300_000);
+        await page.waitForTimeout(3000);
+        const used = (await threadCpuMs(cdp)) - before;
+        await page.close();
+        return used;
+      };
+      const withRefLens = await cpuOf(largest.url, true);
+      const without = await cpuOf(`${CONTROL_ORIGIN}${new URL(largest.url).pathname}`, false);
+      const n = largest.refs.length;
+      rendererCpuMsPer100Refs = Number((((withRefLens - without) / n) * 100).toFixed(1));
+      opts.log(`  ${n} refs: renderer main-thread CPU ${Math.round(withRefLens)} ms with RefLens (navigation to done + 3 s), ` +
+        `${Math.round(without)} ms same page without (load + 3 s): ${rendererCpuMsPer100Refs} ms/100 refs`);
+    } finally {
+      await fresh.close();
+    }
+  } finally {
+    if (!closed) await browser.close();
     await fake.close();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
@@ -174,6 +223,7 @@ export async function measureBudget(opts: { sizes: number[]; latencyMs: number; 
     mainThreadMsPer100Refs: Number(((largest.contentScriptCpuMs / largest.refs) * 100).toFixed(1)),
     longTasksOver50ms: Object.fromEntries(bySize.map((s) => [String(s.refs), s.longTasksOver50ms])),
     heapGrowthMB,
+    rendererCpuMsPer100Refs,
     bySize,
   };
 }

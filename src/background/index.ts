@@ -1,6 +1,8 @@
 import { browser } from 'wxt/browser';
 import type { Storage } from 'webextension-polyfill';
+import type { NotesChanged } from '../messaging/protocol';
 import { serve } from '../messaging/server';
+import { workKeysOfChange } from '../core/notes';
 import { STYLE_CHOICES } from '../core/citation-styles';
 import type { CslItem } from '../core/csl';
 import { registerCopyCommands, type CommandApis } from './commands';
@@ -15,6 +17,13 @@ import { preloadParser } from '../core/parse';
 import { createServices } from './services';
 import { SettingsStore } from './settings-store';
 import { ZoteroConnector } from './zotero/connector';
+
+/** Every tab hears it; tabs without a RefLens content script just do not answer. */
+async function tellTabs(msg: NotesChanged): Promise<void> {
+  for (const tab of await browser.tabs.query({})) {
+    if (tab.id !== undefined) browser.tabs.sendMessage(tab.id, msg).catch(() => undefined);
+  }
+}
 
 /** Wires the background: storage-backed stores, the service clients, the resolver and the message handlers. */
 export function createBackground(): void {
@@ -58,6 +67,8 @@ export function createBackground(): void {
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'sync') void syncReady.then(() => notesSync.remoteChanged(changes)).catch((err) => console.warn('RefLens: notes sync failed', err));
     if (area !== 'local') return;
+    const noteKeys = workKeysOfChange(changes);
+    if (noteKeys.size) void tellTabs({ reflensNotesChanged: [...noteKeys] });
     if ('settings' in changes) {
       settings.invalidate();
       void settings.get();

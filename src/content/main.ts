@@ -2,9 +2,9 @@ import { browser } from 'wxt/browser';
 import type { StyleChoice } from '../core/citation-styles';
 import type { CslItem } from '../core/csl';
 import { workKeys } from '../core/identifiers';
-import { workKeysOfChange } from '../core/notes';
 import { cslFromPage, type ReferenceInput, type ReferenceResult } from '../core/reference';
 import { send } from '../messaging/client';
+import { isNotesChanged } from '../messaging/protocol';
 import { collapse } from '../sites/dom';
 import { pickAdapter } from '../sites/pick';
 import type { SiteAdapter } from '../sites/types';
@@ -141,6 +141,8 @@ class PageController {
     );
     if (foreign) this.scheduleScan();
   });
+  /** What the observer watches (see watch()), to resume after our own insertions. */
+  private observed: Array<[Node, MutationObserverInit]> = [];
 
   constructor(
     private readonly doc: Document,
@@ -165,6 +167,7 @@ class PageController {
    */
   watch(): void {
     this.observer.disconnect();
+    this.observed = [];
     const adapter = this.adapter;
     if (!adapter) return;
     const lateRoots = adapter.lateListRoot ? [...this.doc.querySelectorAll(adapter.lateListRoot)] : [];
@@ -172,12 +175,13 @@ class PageController {
     const container = this.listFound ? commonAncestor(items) : undefined;
     const subtree = { childList: true, subtree: true };
     if (!container) {
-      for (const root of lateRoots.length ? lateRoots : [this.doc.body]) if (root) this.observer.observe(root, subtree);
-      return;
+      for (const root of lateRoots.length ? lateRoots : [this.doc.body]) if (root) this.observed.push([root, subtree]);
+    } else {
+      this.observed.push([container, subtree]);
+      if (container.parentElement) this.observed.push([container.parentElement, { childList: true }]);
+      for (const root of lateRoots) this.observed.push([root, subtree]);
     }
-    this.observer.observe(container, subtree);
-    if (container.parentElement) this.observer.observe(container.parentElement, { childList: true });
-    for (const root of lateRoots) this.observer.observe(root, subtree);
+    for (const [node, options] of this.observed) this.observer.observe(node, options);
   }
 
   /** Single-page apps (Europe PMC, IEEE Xplore) change the URL without a load: re-pick the adapter and rescan. */
@@ -294,11 +298,13 @@ class PageController {
 
   /** Inserts a batch of tools and the summary in one task, so that the browser lays the page out once for them. */
   private insertAll(adapter: SiteAdapter, entries: Entry[]): void {
+    // The observer rests meanwhile: each insertion would queue a record of ours for it to filter (a task runs no page
+    // code in between, so nothing of the page's is missed).
+    this.observer.disconnect();
     for (const e of entries) this.insert(adapter, e);
     const first = this.entries.keys().next().value;
     if (first) this.summary.place(first);
-    // The records of these insertions are all ours (a task runs no page code in between): skip the filtering.
-    this.observer.takeRecords();
+    for (const [node, options] of this.observed) this.observer.observe(node, options);
   }
 
   /** Marks the item and puts its tools into the page. */
@@ -378,17 +384,20 @@ class PageController {
     return e.result?.workKeys ?? e.pageKeys ?? workKeys(e.input.ids, e.input.csl);
   }
 
-  /** Keeps notes current when they change in another tab or the notes library (storage events, no network). */
+  /**
+   * Keeps notes current when they change in another tab or the notes library: the background names the works (no
+   * network). Not storage.onChanged, which would bring every write of the lookup caches to this page as well.
+   */
   watchNotes(): void {
-    browser.storage.onChanged.addListener((changes, area) => {
-      if (area !== 'local') return;
-      const keys = workKeysOfChange(changes);
-      if (keys.size === 0) return;
+    browser.runtime.onMessage.addListener((msg: unknown) => {
+      if (!isNotesChanged(msg)) return undefined;
+      const keys = new Set(msg.reflensNotesChanged);
       const touched = [...this.entries.values()].filter((e) => this.keysOf(e).some((k) => keys.has(k)));
-      if (touched.length === 0) return;
+      if (touched.length === 0) return undefined;
       send('notes.get', { keys: touched.map((e) => this.keysOf(e)) })
         .then(({ notes }) => touched.forEach((e, i) => e.view.noteChangedElsewhere(notes[i]?.text ?? null)))
         .catch((err) => console.warn('RefLens: notes unavailable', err));
+      return undefined;
     });
   }
 
@@ -467,7 +476,7 @@ class PageController {
 
   private updatePageStatus(): void {
     const all = [...this.entries.values()];
-    const done = all.every((e) => e.item.getAttribute('data-reflens-state') !== 'pending');
+    const done = all.every((e) => e.view.state !== 'pending');
     const html = this.doc.documentElement;
     html.setAttribute('data-reflens-count', String(all.length));
     html.setAttribute('data-reflens-status', done ? 'done' : 'working');

@@ -20,28 +20,15 @@ const MAX_URL_LENGTH = 16_384;
 // Real DOIs stay far below this; longer runs are junk.
 const MAX_DOI_LENGTH = 1000;
 
+/** Entities found inside identifiers; the quote-like ones (quot, apos, #39, #x27) all become '"'. */
+const ENTITY: Record<string, string> = { lt: '<', gt: '>', amp: '&', '#47': '/', '#x2f': '/', nbsp: ' ' };
+
 /** Collapses entities and invisible characters that publishers put inside identifiers. */
 function cleanText(s: string): string {
   return s
     .replace(/[\u00AD\u200B-\u200D\u2060\uFEFF]/g, '')
     .replace(/[\u2010\u2011\u2012\u2013]/g, '-')
-    .replace(/&(lt|gt|amp|quot|apos|#39|#x27|#47|#x2f|nbsp);/gi, (_m, name: string) => {
-      switch (name.toLowerCase()) {
-        case 'lt':
-          return '<';
-        case 'gt':
-          return '>';
-        case 'amp':
-          return '&';
-        case '#47':
-        case '#x2f':
-          return '/';
-        case 'nbsp':
-          return ' ';
-        default:
-          return '"';
-      }
-    });
+    .replace(/&(lt|gt|amp|quot|apos|#39|#x27|#47|#x2f|nbsp);/gi, (_m, name: string) => ENTITY[name.toLowerCase()] ?? '"');
 }
 
 /** Percent-decodes up to three times (hrefs are sometimes double-encoded); invalid UTF-8 falls back to ASCII escapes. */
@@ -100,7 +87,7 @@ function finishDoi(candidate: string): string | undefined {
 
 /** A DOI from a raw DOI, "doi:" text, a doi.org / dx.doi.org URL or a %-encoded DOI; lower case, tail punctuation removed. */
 export function normalizeDoi(s: string): string | undefined {
-  if (typeof s !== 'string') return undefined;
+  if (typeof s !== 'string' || !s) return undefined;
   // Leading brackets/quotes come from text like "(doi:10.1000/x)."; the unbalanced closer is trimmed later.
   const text = cleanText(s)
     .replace(/^[\s([{"'“‘]+/, '')
@@ -182,21 +169,36 @@ function parseHref(href: string): URL | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(t)?.[1]?.toLowerCase();
   if (scheme && scheme !== 'http' && scheme !== 'https') return undefined;
   try {
-    const u = new URL(t, 'https://relative.invalid/');
+    // An absolute http(s) URL ignores the base; not parsing one saves a little on every link of every item.
+    const u = /^https?:\/\//i.test(t) ? new URL(t) : new URL(t, 'https://relative.invalid/');
     return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Query parameters with lower-cased names (publishers mix "Db" and "db"); first occurrence wins. */
-function lowerParams(u: URL): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of u.searchParams) {
-    const key = k.toLowerCase();
-    if (!out.has(key)) out.set(key, v);
-  }
-  return out;
+/** A form-encoded name or value decoded exactly as URLSearchParams does ("+" is a space, bad escapes become U+FFFD). */
+const formDecode = (s: string): string => (/[%+]/.test(s) ? (new URLSearchParams(`x=${s}`).get('x') ?? '') : s);
+
+/**
+ * Query parameters with lower-cased names (publishers mix "Db" and "db"); first occurrence wins. Read when first
+ * asked for, and only the values asked for are decoded: a reference's links carry long queries (Scholar look-ups
+ * repeat the whole citation) of which a few short parameters matter, and this runs for every link of every item.
+ */
+function lowerParams(u: URL): (name: string) => string {
+  let raw: Map<string, string> | undefined;
+  return (name) => {
+    if (!raw) {
+      raw = new Map();
+      for (const part of u.search.slice(1).split('&')) {
+        if (!part) continue;
+        const eq = part.indexOf('=');
+        const key = formDecode(eq < 0 ? part : part.slice(0, eq)).toLowerCase();
+        if (!raw.has(key)) raw.set(key, eq < 0 ? '' : part.slice(eq + 1));
+      }
+    }
+    return formDecode(raw.get(name) ?? '');
+  };
 }
 
 /** Identifiers carried by a link: resolvers, PubMed/PMC/Europe PMC, publisher linkouts, Scholar look-ups, OpenURL. */
@@ -206,8 +208,7 @@ export function idsFromUrl(href: string): Identifiers {
   if (!u) return {};
   const host = u.hostname.toLowerCase().replace(/^www\./, '');
   const path = u.pathname;
-  const params = lowerParams(u);
-  const param = (name: string): string => params.get(name) ?? '';
+  const param = lowerParams(u);
 
   if (host === 'doi.org' || host.endsWith('.doi.org')) {
     const doi = normalizeDoi(percentDecode(path.slice(1)));
@@ -333,8 +334,8 @@ export function idsFromText(text: string): Identifiers {
   return mergeIds({ doi, pmid, pmcid, arxiv: arxiv ?? arxivFromDoi(doi) }, ...fromUrls);
 }
 
-/** Safe characters kept readable in a doi.org path; everything else is percent-encoded. */
-const DOI_URL_KEEP = /[A-Za-z0-9\-._~()/:;!$*+,=@]/;
+/** Characters (code points, lone surrogates included) percent-encoded in a doi.org path; the rest stay readable. */
+const DOI_URL_ENCODE = /[^A-Za-z0-9\-._~()/:;!$*+,=@]/gu;
 
 /** encodeURIComponent, but a lone surrogate becomes U+FFFD instead of throwing. */
 function encodePart(s: string): string {
@@ -342,9 +343,7 @@ function encodePart(s: string): string {
 }
 
 export function doiUrl(doi: string): string {
-  let path = '';
-  for (const ch of doi.trim()) path += DOI_URL_KEEP.test(ch) ? ch : encodePart(ch);
-  return `https://doi.org/${path}`;
+  return `https://doi.org/${doi.trim().replace(DOI_URL_ENCODE, encodePart)}`;
 }
 
 export function pubmedUrl(pmid: string): string {

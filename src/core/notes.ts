@@ -73,9 +73,11 @@ export const isEmptyNote = (n: Pick<Note, 'text' | 'tags'>): boolean => n.text.t
 /** The work keys a storage change touches (stored keys plus the aliases of old and new values). */
 export function workKeysOfChange(changes: Record<string, { oldValue?: unknown; newValue?: unknown }>): Set<string> {
   const keys = new Set<string>();
-  for (const [k, change] of Object.entries(changes)) {
+  // Only notes' values are read: most changes are the lookup cache's, large and of no interest here.
+  for (const k of Object.keys(changes)) {
     if (!k.startsWith(NOTE_PREFIX)) continue;
     keys.add(k.slice(NOTE_PREFIX.length));
+    const change = changes[k]!;
     for (const v of [change.oldValue, change.newValue]) {
       const note = parseNote(v);
       if (note) for (const a of [note.key, ...note.aliases]) keys.add(a);

@@ -102,3 +102,16 @@ export interface ContentCommand {
 export function isContentCommand(x: unknown): x is ContentCommand {
   return (x as ContentCommand | null)?.reflensCommand === 'copy-citation';
 }
+
+/**
+ * The background's word to every tab that the notes of these works changed (typed in another tab, edited in the
+ * notes library, or arrived from another device). Content scripts do not watch storage themselves: every write of
+ * the lookup caches would reach them too, up to a megabyte each, converted on the page's main thread.
+ */
+export interface NotesChanged {
+  reflensNotesChanged: string[];
+}
+
+export function isNotesChanged(x: unknown): x is NotesChanged {
+  return Array.isArray((x as NotesChanged | null)?.reflensNotesChanged);
+}

@@ -3,13 +3,20 @@
 const BLOCK = new Set(['address', 'article', 'aside', 'blockquote', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'li', 'ol', 'p', 'section', 'table', 'td', 'th', 'tr', 'ul', 'br']);
 const SKIP = new Set(['script', 'style', 'template', 'reflens-tools']);
 
+/** Elements whose presence makes textOf differ from textContent: block boundaries become spaces, skipped subtrees. */
+const STRUCTURE = [...BLOCK, ...SKIP].join(',');
+
 /**
  * Visible-ish text of an element: text nodes joined, block boundaries become spaces, whitespace collapsed.
  * Subtrees matching `exclude` (link buttons, labels, our own tools) are skipped. Reads no layout (runs for every
- * item of long lists): the excluded elements are found in one query, not matched one element at a time.
+ * item of long lists): the excluded elements are found in one query, not matched one element at a time. An element
+ * with only inline content is read with textContent, one call: walking it node by node from a content script's
+ * isolated world costs a wrapper per node.
  */
 export function textOf(el: Element, exclude?: string): string {
-  const excluded = exclude ? el.querySelectorAll(exclude) : [];
+  if (el.childElementCount === 0) return collapse(el.textContent ?? '');
+  const excluded = exclude && el.querySelector(exclude) ? el.querySelectorAll(exclude) : [];
+  if (excluded.length === 0 && !el.querySelector(STRUCTURE)) return collapse(el.textContent ?? '');
   const skip = excluded.length ? new Set<Element>(excluded) : undefined;
   const parts: string[] = [];
   const walk = (node: Node): void => {
@@ -30,8 +37,12 @@ export function textOf(el: Element, exclude?: string): string {
   return collapse(parts.join(''));
 }
 
+/** Whitespace that collapse() changes: a run, any space but " ", a zero-width space, or space at either end. */
+const UNCOLLAPSED = /[\s\u200b]{2}|[^\S ]|\u200b|^ | $/;
+
 export function collapse(s: string): string {
-  return s.replace(/[\s\u00a0\u2009\u200b]+/g, ' ').trim();
+  // Most strings are already collapsed: testing is cheaper than building a copy.
+  return UNCOLLAPSED.test(s) ? s.replace(/[\s\u00a0\u2009\u200b]+/g, ' ').trim() : s;
 }
 
 /** Text of the first element matching `selector` inside `root`, or undefined. */

@@ -36,6 +36,11 @@ const INITIALS = /^(?:\p{Lu}\.?-?){1,4}$/u;
 const INSTITUTION =
   /\b(?:group|committee|consortium|society|association|organi[sz]ation|collaborat\w*|investigators|network|institute|council|board|panel|team|working|foundation|agency|programme|program|study|trial)\b/i;
 const ET_AL = /^et\.?\s*al\.?$/i;
+const SOURCE_YEAR = new RegExp(String.raw`(?:^|\s)${YEAR}\s*;`);
+const CONTAINER_THEN_YEAR = new RegExp(String.raw`^(.*?)[.,]?\s+(${YEAR}\b.*)$`);
+const YEAR_THEN_VOLUME = new RegExp(String.raw`^\s*(${YEAR})[a-z]?\b\s*;?\s*(.*)$`);
+const FREE_VOLUME = new RegExp(String.raw`\b(${YEAR})\s*;\s*([^\s:;(]+)?\s*(?:\(([^)]+)\))?\s*:\s*([\w-]+)`);
+const FREE_YEAR = new RegExp(String.raw`\b(${YEAR})\b`);
 
 function outermostItems(section: Element): Element[] {
   const found = [...section.querySelectorAll('[role="listitem"]')];
@@ -70,7 +75,8 @@ function isExcluded(el: Element): boolean {
 /** Text of a node with labels and buttons left out. */
 function cleanText(node: Element): string {
   if (isExcluded(node)) return '';
-  const hasButtons = [...node.querySelectorAll('a')].some((a) => BUTTON_LABEL.test(collapse(a.textContent ?? '')));
+  if (node.childElementCount === 0) return collapse(node.textContent ?? ''); // nothing inside to leave out
+  const hasButtons = !!node.querySelector('a') && [...node.querySelectorAll('a')].some((a) => BUTTON_LABEL.test(collapse(a.textContent ?? '')));
   if (!hasButtons) return textOf(node, NOT_TEXT);
   const copy = node.cloneNode(true) as Element;
   for (const a of copy.querySelectorAll('a')) if (BUTTON_LABEL.test(collapse(a.textContent ?? ''))) a.remove();
@@ -97,7 +103,7 @@ function isBoldBlock(el: Element, text: string): boolean {
 
 function isSourceBlock(el: Element, text: string): boolean {
   const italic = el.matches('em, i') || !!el.querySelector(':scope > em, :scope > i');
-  return italic || new RegExp(String.raw`(?:^|\s)${YEAR}\s*;`).test(text);
+  return italic || SOURCE_YEAR.test(text);
 }
 
 function splitAuthorLine(text: string): { names: string[]; truncated: boolean } | undefined {
@@ -221,13 +227,13 @@ function applySource(source: { line: string; italic?: string }, csl: Partial<Csl
     container = source.italic;
     after = source.line.slice(source.italic.length);
   } else {
-    const m = new RegExp(String.raw`^(.*?)[.,]?\s+(${YEAR}\b.*)$`).exec(source.line);
+    const m = CONTAINER_THEN_YEAR.exec(source.line);
     if (m) {
       container = m[1];
       after = m[2] ?? '';
     }
   }
-  const y = new RegExp(String.raw`^\s*(${YEAR})[a-z]?\b\s*;?\s*(.*)$`).exec(after);
+  const y = YEAR_THEN_VOLUME.exec(after);
   if (y?.[1]) {
     csl.issued = { 'date-parts': [[Number(y[1])]] };
     applyVolumeLine(y[2] ?? '', csl);
@@ -258,8 +264,8 @@ function parseFreeText(text: string, csl: Partial<CslItem>): void {
   const tail = (end ? rest.slice(end.index + 1) : '')
     .replace(/\b(?:doi:\s*|https?:\/\/\S+)\S*/gi, ' ')
     .replace(/\b10\.\d{4,9}\/\S+/g, ' ');
-  const vol = new RegExp(String.raw`\b(${YEAR})\s*;\s*([^\s:;(]+)?\s*(?:\(([^)]+)\))?\s*:\s*([\w-]+)`).exec(tail);
-  const year = vol?.[1] ?? new RegExp(String.raw`\b(${YEAR})\b`).exec(tail)?.[1];
+  const vol = FREE_VOLUME.exec(tail);
+  const year = vol?.[1] ?? FREE_YEAR.exec(tail)?.[1];
   if (year) csl.issued = { 'date-parts': [[Number(year)]] };
   if (vol) {
     if (vol[2]) csl.volume = vol[2];
@@ -268,18 +274,29 @@ function parseFreeText(text: string, csl: Partial<CslItem>): void {
   }
 }
 
+/**
+ * A Scholar link by its literal host, with nothing escaped and no tab or newline (which the URL parser drops): its
+ * query can name a DOI and a PMID, nothing else.
+ */
+const SCHOLAR_HOST = /^https?:\/\/scholar\.google\.[a-z.]+\/[^%\t\n\r]*$/i;
+
 function idsFromLinks(citation: Element): Identifiers {
   const strong: Identifiers[] = [];
-  const weak: Identifiers[] = [];
-  for (const a of citation.querySelectorAll('a[href]')) {
-    if (a.closest('.label, .to-citation__wrapper, .to-citation__accordion, reflens-tools')) continue;
+  const weak: string[] = [];
+  // In-page anchors (the back-link number) are left out by the query.
+  for (const a of citation.querySelectorAll('a[href]:not([href^="#"])')) {
     const href = a.getAttribute('href') ?? '';
-    if (!href || href.startsWith('#')) continue;
-    const ids = idsFromUrl(href);
+    if (!href) continue;
+    if (a.closest('.label, .to-citation__wrapper, .to-citation__accordion, reflens-tools')) continue;
     // Resolver and PubMed buttons name the work directly; Scholar look-ups only echo what the page knew.
-    (/scholar\.google\./i.test(href) ? weak : strong).push(ids);
+    if (/scholar\.google\./i.test(href)) weak.push(href);
+    else strong.push(idsFromUrl(href));
   }
-  return mergeIds(...strong, ...weak);
+  const ids = mergeIds(...strong);
+  // With a DOI and a PMID from the buttons, a plain Scholar link can add only an arXiv id (from an arXiv DOI,
+  // 10.48550/…): every other one is left unparsed.
+  const adds = (href: string) => !ids.doi || !ids.pmid || (!ids.arxiv && href.includes('48550')) || !SCHOLAR_HOST.test(href);
+  return mergeIds(ids, ...weak.filter(adds).map(idsFromUrl));
 }
 
 function extract(item: Element): ExtractedReference {

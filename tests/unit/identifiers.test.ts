@@ -120,6 +120,13 @@ const urlCases: Array<[string, Record<string, string>]> = [
   ['http://[::garbage', {}],
   ['', {}],
   ['https://scholar.google.com/scholar_lookup?title=x', {}],
+  // Query names are matched decoded and case-folded, the first occurrence wins, values are form-decoded.
+  ['https://resolver.example.edu/openurl?%64oi=10.1000%2Fencoded-name', { doi: '10.1000/encoded-name' }],
+  ['https://resolver.example.edu/openurl?DOI=10.1000/first&doi=10.1000/second', { doi: '10.1000/first' }],
+  ['https://resolver.example.edu/openurl?title=a=b&&doi=10.1000/after-empty', { doi: '10.1000/after-empty' }],
+  ['https://scholar.google.com/scholar_lookup?title=a+b&pmid=+31506840', { pmid: '31506840' }],
+  ['https://resolver.example.edu/openurl?rft%5Fid=info%3Apmid%2F31506840', { pmid: '31506840' }],
+  ['https://resolver.example.edu/openurl?doi=10.1000%2F%ZZbad', {}],
 ];
 
 const textCases: Array<[string, Record<string, string>]> = [

@@ -325,13 +325,15 @@ describe('page tools follow notes changed elsewhere', () => {
     document.body.append(item);
     const view = new ToolsView(item, 1, { copy: async () => '', saveNote, rejectMatch: async () => undefined });
     item.append(view.host);
-    const textarea = view.host.shadowRoot!.querySelector<HTMLTextAreaElement>('textarea[data-reflens-note]')!;
-    return { item, view, textarea };
+    // The note panel is built when a stored note arrives (or the note is opened).
+    const box = () => view.host.shadowRoot!.querySelector<HTMLTextAreaElement>('textarea[data-reflens-note]')!;
+    return { item, view, box };
   };
 
   it('shows the new text, and clears the mark when the note is deleted elsewhere', () => {
-    const { item, view, textarea } = setup();
+    const { item, view, box } = setup();
     view.setNote('stored');
+    const textarea = box();
     view.noteChangedElsewhere('edited in the library');
     expect(textarea.value).toBe('edited in the library');
     expect(item.hasAttribute('data-reflens-has-note')).toBe(true);
@@ -341,8 +343,9 @@ describe('page tools follow notes changed elsewhere', () => {
   });
 
   it('never overwrites text the user has typed but not yet saved', () => {
-    const { item, view, textarea } = setup();
+    const { item, view, box } = setup();
     view.setNote('stored');
+    const textarea = box();
     textarea.value = 'stored, and more typing';
     view.noteChangedElsewhere(null);
     expect(textarea.value).toBe('stored, and more typing');

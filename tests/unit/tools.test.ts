@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ToolsView, type ToolsCallbacks } from '../../src/content/ui/tools';
 import { textOf } from '../../src/sites/dom';
+import { doiUrl } from '../../src/core/identifiers';
 
 function view(n = 3, callbacks: Partial<ToolsCallbacks> = {}) {
   document.body.innerHTML = '<ol><li id="item">A reference</li></ol>';
@@ -20,14 +21,20 @@ const page = (value: string) => ({ value, source: 'page' as const });
 
 describe('tools view (cloned from one template)', () => {
   it('keeps the public DOM contract, with labels naming its own reference', () => {
-    const { root, v } = view(7);
+    const { root, v } = view(7, { menu: { listStyles: async () => [], copyAs: async () => '', saveToZotero: async () => '' } });
     expect(v.host.localName).toBe('reflens-tools');
     expect(root.mode).toBe('open');
     expect(root.querySelector('button[data-reflens-action="copy"]')?.getAttribute('aria-label')).toBe('Copy citation of reference 7');
-    const note = root.querySelector('button[data-reflens-action="note"]')!;
+    expect(root.querySelector('select[data-reflens-action="copy-as"]')?.getAttribute('aria-label')).toContain('reference 7');
+    const note = root.querySelector('button[data-reflens-action="note"]') as HTMLButtonElement;
+    // The note panel is built when first opened (or when a stored note arrives).
+    expect(root.querySelector('textarea[data-reflens-note]')).toBeNull();
+    note.click();
     expect(note.getAttribute('aria-controls')).toBe('reflens-note-7');
-    expect(root.getElementById('reflens-note-7')?.hasAttribute('hidden')).toBe(true);
+    expect(root.getElementById('reflens-note-7')?.hasAttribute('hidden')).toBe(false);
     expect(root.querySelector('textarea[data-reflens-note]')?.getAttribute('aria-label')).toContain('reference 7');
+    note.click();
+    expect(root.getElementById('reflens-note-7')?.hasAttribute('hidden')).toBe(true);
     // A second view does not share nodes with the first.
     const other = view(8);
     expect(other.root.querySelector('button[data-reflens-action="copy"]')?.getAttribute('aria-label')).toBe('Copy citation of reference 8');
@@ -49,7 +56,7 @@ describe('tools view (cloned from one template)', () => {
     await vi.waitFor(() => expect(cb.rejectMatch).toHaveBeenCalledTimes(1));
   });
 
-  it('leaves the links alone when a result shows the same identifiers, and replaces them when they change', () => {
+  it('leaves the links alone when a result shows the same identifiers, and replaces those that change', () => {
     const { root, v } = view();
     v.setLinks({ doi: page('10.5555/abc') });
     const first = root.querySelector('a[data-reflens-link="doi"]');
@@ -58,9 +65,32 @@ describe('tools view (cloned from one template)', () => {
     v.setLinks({ doi: page('10.5555/abc') });
     expect(root.querySelector('a[data-reflens-link="doi"]')).toBe(first);
 
+    // A new identifier joins; the unchanged link stays (no new node, focus kept).
     v.setLinks({ doi: page('10.5555/abc'), pmid: page('97000001') });
     expect([...root.querySelectorAll('a[data-reflens-link]')].map((a) => a.getAttribute('data-reflens-link'))).toEqual(['doi', 'pubmed']);
-    expect(root.querySelector('a[data-reflens-link="doi"]')).not.toBe(first);
+    expect(root.querySelector('a[data-reflens-link="doi"]')).toBe(first);
+
+    // A changed one is replaced: another value, or the same value found by lookup.
+    v.setLinks({ doi: { value: '10.5555/abc', source: 'lookup', confidence: 0.9 }, pmid: page('97000001') });
+    const looked = root.querySelector('a[data-reflens-link="doi"]');
+    expect(looked).not.toBe(first);
+    expect(looked?.getAttribute('data-reflens-source')).toBe('lookup');
+    expect(looked?.getAttribute('data-reflens-confidence')).toBe('0.900');
+    expect([...root.querySelectorAll('[data-reflens-link], [data-reflens-action="reject"]')].map((a) => a.getAttribute('data-reflens-link') ?? 'reject')).toEqual(['doi', 'pubmed', 'reject']);
+    v.setLinks({ doi: page('10.5555/other') });
+    expect(root.querySelector('a[data-reflens-link="doi"]')?.getAttribute('href')).toBe('https://doi.org/10.5555/other');
+    expect(root.querySelectorAll('a[data-reflens-link]')).toHaveLength(1);
+    expect(root.querySelector('[data-reflens-action="reject"]')).toBeNull();
+  });
+
+  it('links identifiers exactly as the URL parser would normalise them', () => {
+    const { root, v } = view();
+    for (const doi of ['10.5555/abc(1)', '10.5555/../abc', '10.5555/./x/%2e%2E/y', '10.5555/x/..']) {
+      v.setLinks({ doi: page(doi), pmid: page('97000001') });
+      const href = root.querySelector('a[data-reflens-link="doi"]')?.getAttribute('href');
+      expect(href).toBe(new URL(doiUrl(doi)).href);
+    }
+    expect(root.querySelector('a[data-reflens-link="pubmed"]')?.getAttribute('href')).toBe('https://pubmed.ncbi.nlm.nih.gov/97000001/');
   });
 
   it('shows search links for an unresolved reference, and the next identifiers replace them', () => {
@@ -70,6 +100,20 @@ describe('tools view (cloned from one template)', () => {
     expect(root.querySelectorAll('a[data-reflens-search]')).toHaveLength(2);
     v.setLinks({});
     expect(root.querySelectorAll('a[data-reflens-search]')).toHaveLength(0);
+  });
+
+  it('shows a stored note in a hidden panel, and leaves an empty note without one', () => {
+    const { root, item, v } = view(5);
+    v.setNote(null);
+    expect(root.querySelector('textarea[data-reflens-note]')).toBeNull();
+    v.setNote('Read this first');
+    const box = root.querySelector('textarea[data-reflens-note]') as HTMLTextAreaElement;
+    expect(box.value).toBe('Read this first');
+    expect(root.getElementById('reflens-note-5')?.hasAttribute('hidden')).toBe(true);
+    expect(item.hasAttribute('data-reflens-has-note')).toBe(true);
+    v.noteChangedElsewhere(null);
+    expect(box.value).toBe('');
+    expect(item.hasAttribute('data-reflens-has-note')).toBe(false);
   });
 
   it('clears flags once they are gone', () => {
@@ -89,5 +133,13 @@ describe('textOf', () => {
     const r = document.getElementById('r')!;
     expect(textOf(r)).toBe('1. Smith J A title. Crossref Tail end');
     expect(textOf(r, '.label, .links')).toBe('Smith J A title. Tail end');
+  });
+
+  it('reads inline-only content whole, and still spaces blocks and skips scripts nested at any depth', () => {
+    document.body.innerHTML =
+      '<p id="inline"> <em>J  Clin\u00a0Oncol.</em>2019;<strong>127</strong>: 1-2 </p>' +
+      '<p id="deep"><span>Title<span><br>2019</span></span><em>x<script>no</script></em></p>';
+    expect(textOf(document.getElementById('inline')!)).toBe('J Clin Oncol.2019;127: 1-2');
+    expect(textOf(document.getElementById('deep')!)).toBe('Title 2019x');
   });
 });

@@ -10,13 +10,25 @@ export interface CopyMenuCallbacks {
   saveToZotero(): Promise<string>;
 }
 
+/** The menu before it is wired: only "Cite as…" (made in `doc`). Tools bars clone it from their template. */
+export function emptyCopyAsMenu(doc = document): HTMLSelectElement {
+  const select = el('select', { 'data-reflens-action': 'copy-as' }, undefined, doc);
+  select.append(el('option', { value: '' }, 'Cite as…', doc));
+  return select;
+}
+
 /**
  * "Cite as…" for one reference: a native select (keyboard and screen-reader support for free, and little code in
  * the content script) listing every style, then "Save to Zotero". Styles are loaded when it is first touched.
+ * `select`: an unwired menu to use (a clone of emptyCopyAsMenu()).
  */
-export function copyAsMenu(n: number, cb: CopyMenuCallbacks, report: (message: string, kind: 'info' | 'error') => void): HTMLSelectElement {
-  const select = el('select', { 'data-reflens-action': 'copy-as', 'aria-label': `Copy reference ${n} in a style of your choice, or save it to Zotero` });
-  select.append(el('option', { value: '' }, 'Cite as…'));
+export function copyAsMenu(
+  n: number,
+  cb: CopyMenuCallbacks,
+  report: (message: string, kind: 'info' | 'error') => void,
+  select: HTMLSelectElement = emptyCopyAsMenu(),
+): HTMLSelectElement {
+  select.setAttribute('aria-label', `Copy reference ${n} in a style of your choice, or save it to Zotero`);
   let loading: Promise<void> | undefined;
   const load = () =>
     (loading ??= cb.listStyles().then(

@@ -30,6 +30,8 @@ export interface SummarySource {
   item: Element;
   input: { n: number };
   result?: Pick<ReferenceResult, 'oa' | 'flags'>;
+  /** The state last set on the item (read from the item's attribute when absent). */
+  view?: { readonly state?: string };
 }
 
 export interface SummaryCounts {
@@ -69,12 +71,13 @@ export function summarise(sources: Iterable<SummarySource>): { counts: SummaryCo
   const flagged: FlaggedReference[] = [];
   for (const s of sources) {
     counts.total++;
-    const state = s.item.getAttribute('data-reflens-state');
+    const state = s.view?.state ?? s.item.getAttribute('data-reflens-state');
     if (state === 'resolved') counts.resolved++;
     else if (state === 'pending' || state === null) counts.pending++;
     if (s.result?.oa) counts.oa++;
-    const kinds = [...new Set((s.result?.flags ?? []).map((f) => f.kind))];
-    if (kinds.length === 0) continue;
+    const flags = s.result?.flags;
+    if (!flags?.length) continue; // most references: no set or array built for them
+    const kinds = [...new Set(flags.map((f) => f.kind))];
     counts.flagged++;
     if (kinds.includes('retracted')) counts.retracted++;
     if (kinds.includes('correction')) counts.corrected++;

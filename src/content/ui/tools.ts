@@ -2,7 +2,7 @@ import { doiUrl, pmcUrl, pubmedUrl } from '../../core/identifiers';
 import type { Flag, IdKind, LinkedId, OpenAccessCopy, ReferenceResult } from '../../core/reference';
 import { safeHttpUrl } from '../../core/url';
 import { NoteSaver, type SavedNote } from '../note-saver';
-import { copyAsMenu, type CopyMenuCallbacks } from './copy-menu';
+import { copyAsMenu, emptyCopyAsMenu, type CopyMenuCallbacks } from './copy-menu';
 import { applyStyles, el } from './styles';
 
 export interface ToolsCallbacks {
@@ -25,40 +25,55 @@ const FLAG_LABEL: Record<Flag['kind'], string> = {
 const SAVE_DELAY_MS = 700;
 
 /**
- * The static part of every tools bar, built once and cloned: cloning a tree is far cheaper per reference than
- * creating and attributing each element (a 5,000-item list builds 5,000 of these).
+ * The static part of every tools bar (with or without the "Cite as…" menu), built once and cloned: cloning a tree is
+ * far cheaper per reference than creating and attributing each element (a 5,000-item list builds 5,000 of these).
+ * Template and clones live in a document without a window until they go into a shadow root: a menu made in the
+ * page's document tells the browser its selection changed, and Chromium's autofill then re-reads every form control
+ * of the page with forced layouts (half a second for 200 references).
  */
-let template: DocumentFragment | undefined;
-function toolsTemplate(): DocumentFragment {
-  if (template) return template;
-  template = document.createDocumentFragment();
-  const bar = el('div', { class: 'bar', role: 'group' });
+const templates = new Map<boolean, HTMLElement>();
+function barTemplate(menu: boolean): HTMLElement {
+  let bar = templates.get(menu);
+  if (bar) return bar;
+  const doc = document.implementation.createHTMLDocument('');
+  const make = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string>, text?: string) => el(tag, attrs, text, doc);
+  bar = make('div', { class: 'bar', role: 'group' });
   bar.append(
-    el('span', { class: 'brand', 'aria-hidden': 'true' }, 'RefLens'),
-    el('span', { class: 'bar' }),
-    el('button', { type: 'button', 'data-reflens-action': 'copy' }, 'Cite'),
-    el('button', { type: 'button', 'data-reflens-action': 'note', 'aria-expanded': 'false' }, 'Note'),
-    el('span', { class: 'bar' }),
-    el('span', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-reflens-status-message': '' }),
+    make('span', { class: 'brand', 'aria-hidden': 'true' }, 'RefLens'),
+    make('span', { class: 'bar' }),
+    make('button', { type: 'button', 'data-reflens-action': 'copy' }, 'Cite'),
+    ...(menu ? [emptyCopyAsMenu(doc)] : []),
+    make('button', { type: 'button', 'data-reflens-action': 'note', 'aria-expanded': 'false' }, 'Note'),
+    make('span', { class: 'bar' }),
+    make('span', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-reflens-status-message': '' }),
   );
-  const notePanel = el('div', { class: 'note', hidden: '' });
-  notePanel.append(el('textarea', {
+  templates.set(menu, bar);
+  return bar;
+}
+
+/** The note panel, built for a reference when its note is first opened or a stored note arrives. */
+let notePanelProto: HTMLElement | undefined;
+function notePanelTemplate(): HTMLElement {
+  if (notePanelProto) return notePanelProto;
+  notePanelProto = el('div', { class: 'note', hidden: '' });
+  notePanelProto.append(el('textarea', {
     'data-reflens-note': '',
     placeholder: 'Private note, saved automatically in this browser',
     maxlength: '100000',
   }));
-  template.append(bar, notePanel);
-  return template;
+  return notePanelProto;
 }
 
-/** Identifier links are clones of this (target and rel set once). */
-let linkProto: HTMLAnchorElement | undefined;
+/** A dot segment ("/./", "/..", "/%2e") that the URL parser would resolve away. */
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
+/**
+ * A DOI, PubMed or PMC link as its builder made it (a fixed https origin and an encoded value, which the URL parser
+ * leaves as is) unless it holds a dot segment; parsing each of them cost a URL object per link of every reference.
+ */
+const ownUrl = (url: string): string | undefined => (DOT_SEGMENT.test(url) ? safeHttpUrl(url) : url);
 
-/** A key of what setLinks would show: results that change nothing leave the links (and the layout) alone. */
-function linksKey(ids: { doi?: LinkedId; pmid?: LinkedId; pmcid?: LinkedId }, oa?: OpenAccessCopy): string {
-  const id = (x?: LinkedId) => (x ? [x.value, x.source, x.confidence] : null);
-  return JSON.stringify([id(ids.doi), id(ids.pmid), id(ids.pmcid), oa ? [oa.url, oa.version, oa.host] : null]);
-}
+/** Identifier links are clones of these, by kind and source (label, target and rel set once). */
+const linkProtos: Record<string, HTMLAnchorElement> = {};
 
 /**
  * The `<reflens-tools>` element of one reference: links, copy and note buttons, flags and a status line,
@@ -70,13 +85,15 @@ export class ToolsView {
   private readonly links: HTMLElement;
   private readonly flags: HTMLElement;
   private readonly status: HTMLElement;
-  private readonly notePanel: HTMLElement;
-  private readonly textarea: HTMLTextAreaElement;
+  private notePanel: HTMLElement | undefined;
+  private textarea: HTMLTextAreaElement | undefined;
   private readonly noteButton: HTMLButtonElement;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly saver: NoteSaver;
+  private saver: NoteSaver | undefined;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
   private shownLinks: string | undefined;
+  /** The links and reject button shown, by what they show. */
+  private linkNodes = new Map<string, Element>();
   private hasFlags = false;
 
   constructor(
@@ -87,74 +104,112 @@ export class ToolsView {
     this.host = document.createElement('reflens-tools');
     this.root = this.host.attachShadow({ mode: 'open' });
     applyStyles(this.root);
-    const tree = toolsTemplate().cloneNode(true) as DocumentFragment;
-    const bar = tree.firstChild as HTMLElement;
-    this.notePanel = tree.lastChild as HTMLElement;
-    this.textarea = this.notePanel.firstChild as HTMLTextAreaElement;
-    const [, links, copy, note, flags, status] = bar.children as unknown as HTMLElement[];
-    this.links = links!;
-    this.noteButton = note as HTMLButtonElement;
-    this.flags = flags!;
-    this.status = status!;
-    const menu = callbacks.menu && copyAsMenu(n, callbacks.menu, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500));
-    if (menu) copy!.after(menu);
-    const noteId = `reflens-note-${n}`;
+    const bar = barTemplate(!!callbacks.menu).cloneNode(true) as HTMLElement;
+    const controls = bar.children as unknown as HTMLElement[];
+    const copy = controls[2]!;
+    const menu = callbacks.menu ? (controls[3] as HTMLSelectElement) : undefined;
+    const rest = menu ? 4 : 3;
+    this.links = controls[1]!;
+    this.noteButton = controls[rest] as HTMLButtonElement;
+    this.flags = controls[rest + 1]!;
+    this.status = controls[rest + 2]!;
+    if (menu) copyAsMenu(n, callbacks.menu!, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500), menu);
     bar.setAttribute('aria-label', `RefLens tools for reference ${n}`);
-    copy!.setAttribute('aria-label', `Copy citation of reference ${n}`);
+    copy.setAttribute('aria-label', `Copy citation of reference ${n}`);
     this.noteButton.setAttribute('aria-label', `Private note on reference ${n}`);
-    this.noteButton.setAttribute('aria-controls', noteId);
-    this.notePanel.id = noteId;
-    this.textarea.setAttribute('aria-label', `Private note on reference ${n}, saved automatically`);
-    // One listener per kind on the root instead of one per control: fewer closures per reference.
-    this.root.addEventListener('click', (ev) => {
-      const action = (ev.target as Element).closest?.('button[data-reflens-action]')?.getAttribute('data-reflens-action');
-      if (action === 'copy') void this.onCopy();
-      else if (action === 'note') this.toggleNote();
-      else if (action === 'reject') void this.onReject();
-    });
-    this.saver = new NoteSaver(this.textarea, {
-      save: (text, base) => this.callbacks.saveNote(text, base),
-      done: (has, message, kind) => {
-        this.markNote(has);
-        // A notice (kept in this browser only) stays until the next save.
-        this.showStatus(message, kind === 'error' ? 'error' : 'info', kind === 'info' ? 2500 : 0);
-      },
-    });
-    this.textarea.addEventListener('input', () => this.scheduleSave());
-    this.textarea.addEventListener('blur', () => void this.flushSave());
-    this.root.append(tree);
+    // One listener on the root (this object's handleEvent) instead of one closure per control.
+    this.root.addEventListener('click', this);
+    this.root.append(bar);
   }
 
+  /** Routes clicks on the copy, note and reject buttons. */
+  handleEvent(ev: Event): void {
+    const action = (ev.target as Element).closest?.('button[data-reflens-action]')?.getAttribute('data-reflens-action');
+    if (action === 'copy') void this.onCopy();
+    else if (action === 'note') this.toggleNote();
+    else if (action === 'reject') void this.onReject();
+  }
+
+  /** Saves the note; made when a note is first shown or typed (most references never have one). */
+  private noteSaver(): NoteSaver {
+    if (this.saver) return this.saver;
+    // Until the note panel exists the note is empty; setting any text builds it, so a stored note is always shown.
+    const view = this;
+    this.saver = new NoteSaver(
+      {
+        get value() {
+          return view.textarea?.value ?? '';
+        },
+        set value(text: string) {
+          if (view.textarea || text) view.notePanelBox().value = text;
+        },
+      },
+      {
+        save: (text, base) => this.callbacks.saveNote(text, base),
+        done: (has, message, kind) => {
+          this.markNote(has);
+          // A notice (kept in this browser only) stays until the next save.
+          this.showStatus(message, kind === 'error' ? 'error' : 'info', kind === 'info' ? 2500 : 0);
+        },
+      },
+    );
+    return this.saver;
+  }
+
+  /** The note's textarea, with its panel built (hidden) on first use. */
+  private notePanelBox(): HTMLTextAreaElement {
+    if (this.textarea) return this.textarea;
+    const panel = notePanelTemplate().cloneNode(true) as HTMLElement;
+    const textarea = panel.firstChild as HTMLTextAreaElement;
+    const noteId = `reflens-note-${this.n}`;
+    panel.id = noteId;
+    textarea.setAttribute('aria-label', `Private note on reference ${this.n}, saved automatically`);
+    textarea.addEventListener('input', () => this.scheduleSave());
+    textarea.addEventListener('blur', () => void this.flushSave());
+    this.noteButton.setAttribute('aria-controls', noteId);
+    this.root.append(panel);
+    this.notePanel = panel;
+    this.textarea = textarea;
+    return textarea;
+  }
+
+  /** The state last set on the item: the summary and page status count it without reading every item's attribute. */
+  state: ReferenceResult['state'] | undefined;
+
   setState(state: ReferenceResult['state']): void {
+    this.state = state;
     this.item.setAttribute('data-reflens-state', state);
   }
 
-  /** Replaces the identifier links. */
+  /**
+   * Replaces the identifier links. A result that changes nothing leaves them (and the layout) alone; a link whose
+   * target, source and confidence are unchanged stays as it is.
+   */
   setLinks(ids: { doi?: LinkedId; pmid?: LinkedId; pmcid?: LinkedId }, oa?: OpenAccessCopy): void {
-    const key = linksKey(ids, oa);
-    if (key === this.shownLinks) return;
-    this.shownLinks = key;
-    const frag = document.createDocumentFragment();
+    const wanted: Array<[string, () => Element | undefined]> = [];
     const add = (kind: IdKind, id: LinkedId | undefined, url: (v: string) => string) => {
       if (!id) return;
-      const href = safeHttpUrl(url(id.value));
-      if (!href) return;
-      const a = (linkProto ??= el('a', { target: '_blank', rel: 'noopener noreferrer' })).cloneNode() as HTMLAnchorElement;
-      a.setAttribute('href', href);
-      a.setAttribute('data-reflens-link', kind);
-      a.setAttribute('data-reflens-source', id.source);
-      a.title = `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`;
-      a.textContent = LINK_LABEL[kind];
-      if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
-      frag.append(a);
+      wanted.push([`${kind}\u0000${id.value}\u0000${id.source}\u0000${id.confidence ?? ''}`, () => {
+        const href = ownUrl(url(id.value));
+        if (!href) return undefined;
+        const proto = (linkProtos[`${kind} ${id.source}`] ??= el(
+          'a',
+          { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind, 'data-reflens-source': id.source },
+          LINK_LABEL[kind],
+        ));
+        const a = proto.cloneNode(true) as HTMLAnchorElement;
+        a.setAttribute('href', href);
+        a.title = `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`;
+        if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
+        return a;
+      }]);
     };
     add('doi', ids.doi, doiUrl);
     add('pubmed', ids.pmid, pubmedUrl);
     add('pmc', ids.pmcid, pmcUrl);
-    const oaHref = safeHttpUrl(oa?.url);
+    const oaHref = oa && safeHttpUrl(oa.url);
     if (oa && oaHref) {
-      const label = `Free ${/\.pdf($|\?)/i.test(oaHref) ? 'PDF' : 'copy'} · ${oa.version} · ${oa.host}`;
-      frag.append(el('a', {
+      wanted.push([`oa\u0000${oaHref}\u0000${oa.version}\u0000${oa.host}`, () => el('a', {
         href: oaHref,
         target: '_blank',
         rel: 'noopener noreferrer',
@@ -162,20 +217,27 @@ export class ToolsView {
         'data-reflens-source': 'lookup',
         'data-reflens-oa-version': oa.version,
         title: `Legal open-access copy (${oa.version} version, ${oa.host})`,
-      }, label));
+      }, `Free ${/\.pdf($|\?)/i.test(oaHref) ? 'PDF' : 'copy'} · ${oa.version} · ${oa.host}`)]);
     }
-    const looked = [ids.doi, ids.pmid, ids.pmcid].some((id) => id?.source === 'lookup');
-    if (looked) {
-      const reject = el('button', {
+    if ([ids.doi, ids.pmid, ids.pmcid].some((id) => id?.source === 'lookup')) {
+      wanted.push(['reject', () => el('button', {
         type: 'button',
         class: 'reject',
         'data-reflens-action': 'reject',
         'aria-label': `Wrong match: remove the looked-up links of reference ${this.n}`,
         title: 'Wrong match? Remove it (RefLens will remember)',
-      }, '\u2715');
-      frag.append(reject);
+      }, '\u2715')]);
     }
-    this.links.replaceChildren(frag);
+    const key = wanted.map(([k]) => k).join('\u0001');
+    if (key === this.shownLinks) return;
+    this.shownLinks = key;
+    const shown = new Map<string, Element>();
+    for (const [k, make] of wanted) {
+      const node = this.linkNodes.get(k) ?? make();
+      if (node) shown.set(k, node);
+    }
+    this.linkNodes = shown;
+    this.links.replaceChildren(...shown.values());
   }
 
   /** Search links for a reference RefLens could not identify: the user decides to send its text elsewhere. */
@@ -204,7 +266,7 @@ export class ToolsView {
 
   /** The stored note, read or changed in another tab; an unsaved edit stays and is merged when saved. */
   setNote(text: string | null): void {
-    if (this.saver.stored(text)) this.markNote(text !== null);
+    if (this.noteSaver().stored(text)) this.markNote(text !== null);
   }
 
   noteChangedElsewhere(text: string | null): void {
@@ -225,10 +287,12 @@ export class ToolsView {
   }
 
   private toggleNote(): void {
-    const open = this.notePanel.hidden;
-    this.notePanel.hidden = !open;
+    const textarea = this.notePanelBox();
+    const panel = this.notePanel!;
+    const open = panel.hidden;
+    panel.hidden = !open;
     this.noteButton.setAttribute('aria-expanded', String(open));
-    if (open) this.textarea.focus();
+    if (open) textarea.focus();
     else void this.flushSave();
   }
 
@@ -262,6 +326,6 @@ export class ToolsView {
 
   private flushSave(): Promise<void> {
     clearTimeout(this.saveTimer);
-    return this.saver.flush();
+    return this.noteSaver().flush();
   }
 }

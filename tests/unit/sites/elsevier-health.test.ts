@@ -283,6 +283,24 @@ describe('elsevierHealth markup variants', () => {
     expect(ref.ids).toEqual({ doi: '10.5555/button.doi', pmid: '111' });
   });
 
+  it('still takes what only a Scholar look-up names once the buttons gave a DOI and a PMID', () => {
+    const item = (scholar: string) =>
+      elsevierHealth.extract(
+        elsevierHealth.findItems(
+          parseHtml(`<body><section id="references"><div role="list"><div role="listitem"><div class="citation">
+            <div class="citation-content"><div><strong>A title.</strong></div></div>
+            <div class="external-links"><a href="https://doi.org/10.5555/button.doi">Crossref</a>
+            <a href="https://pubmed.ncbi.nlm.nih.gov/111/">PubMed</a><a href="${scholar}">Google Scholar</a></div>
+          </div></div></div></section></body>`),
+        )[0] as Element,
+      ).ids;
+    const both = { doi: '10.5555/button.doi', pmid: '111' };
+    expect(item('https://scholar.google.com/scholar_lookup?title=A+title&amp;doi=10.5555%2Fother&amp;pmid=222')).toEqual(both);
+    expect(item('https://scholar.google.com/scholar_lookup?title=A+title&amp;doi=10.48550/arXiv.2101.00001')).toEqual({ ...both, arxiv: '2101.00001' });
+    expect(item('https://scholar.google.com/scholar_lookup?doi=10.48550%2FarXiv.2101.00001')).toEqual({ ...both, arxiv: '2101.00001' });
+    expect(item('https://pmc.ncbi.nlm.nih.gov/articles/PMC3531190/?from=scholar.google.com')).toEqual({ ...both, pmcid: 'PMC3531190' });
+  });
+
   it('does not throw on empty or odd items', () => {
     const doc = parseHtml(`<body><section id="references"><div role="list">
       <div role="listitem"></div><div role="listitem"><div class="citation-content"><em></em></div></div>
