@@ -208,10 +208,12 @@ function explainedShare(words: readonly string[], cand: Candidate, families: rea
     .join(' ');
   const pool = contentWords(text);
   const exact = new Set(pool);
-  const joined = noisy ? normalizeText(text).replace(/ /g, '') : '';
+  // Only a word the record does not explain as printed needs the run-together text: clean strings never build it.
+  let joined: string | undefined;
+  const joinedText = () => (joined ??= normalizeText(text).replace(/ /g, ''));
   const explained = (w: string) =>
     inPool(w, exact, pool) ||
-    (noisy && ((w.length >= NOISY_PIECE && joined.includes(w)) || (w.length >= NOISY_MISREAD && pool.some((p) => oneSubstitution(w, p)))));
+    (noisy && ((w.length >= NOISY_PIECE && joinedText().includes(w)) || (w.length >= NOISY_MISREAD && pool.some((p) => oneSubstitution(w, p)))));
   return words.filter(explained).length / words.length;
 }
 /** Shortest split-off piece, and shortest word with a misread character, that count as explained. */
