@@ -13,6 +13,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { generate } from 'selfsigned';
+import type { ExpectedRow } from '../support/fixture-page';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const PAGES_DIR = join(REPO_ROOT, 'tests/fixtures/pages');
@@ -22,15 +23,8 @@ export const EXTENSION_DIR = join(REPO_ROOT, '.output/chrome-mv3');
 export const SEED_URL = 'https://www.clinical-breast-cancer.com/article/S1526-8209(21)00173-7/fulltext';
 export const SEED_RECORDS = join(REPO_ROOT, 'tests/fixtures/fake-records/seed.json');
 
-/** One reference of a fixture's expected.json: what the page itself prints. */
-export interface ExpectedRef {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: string | null;
-}
+/** One reference of a fixture's expected.json: the row type the site adapter tests use (a type only: no happy-dom here). */
+export type ExpectedRef = ExpectedRow;
 
 /** The expected.json beside a fixture page (`dir` below tests/fixtures/pages). */
 export function readExpected(dir: string): ExpectedRef[] {

@@ -3,18 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { issuedYear } from '../../../src/core/csl';
 import { jama } from '../../../src/sites/jama';
-
-interface Expected {
-  n: number;
-  firstAuthor: string;
-  title: string;
-  year: number;
-  doi: string | null;
-  pmid: string | null;
-}
+import { readExpected } from '../../support/fixture-page';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/pages/jama/jama-intern-med-2477128');
-const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as Expected[];
+const expected = readExpected('jama/jama-intern-med-2477128');
 const parse = (html: string) => new DOMParser().parseFromString(html, 'text/html');
 
 describe('jama.matches', () => {
