@@ -201,9 +201,31 @@ function lowerParams(u: URL): (name: string) => string {
   };
 }
 
+/**
+ * The two links nearly every reference list carries (https://doi.org/<DOI>, https://pubmed.ncbi.nlm.nih.gov/<PMID>/),
+ * read without the URL parser when it would change nothing: no escapes, spaces, backslashes, query, fragment,
+ * credentials, port or dot segments. A URL object per link of every item was the largest part of reading a list.
+ */
+const PLAIN_DOI_LINK = /^https?:\/\/(?:(?:www|dx)\.)?doi\.org\/(10\.[^\s%\\?#]+)$/i;
+const PLAIN_PUBMED_LINK = /^https?:\/\/pubmed\.ncbi\.nlm\.nih\.gov\/(\d{1,20})\/?$/i;
+const DOT_SEGMENT = /\/\.{1,2}(?:\/|$)/;
+
+function plainResolverLink(href: string): Identifiers | undefined {
+  const doi = PLAIN_DOI_LINK.exec(href)?.[1];
+  if (doi) {
+    if (DOT_SEGMENT.test(doi)) return undefined;
+    const d = normalizeDoi(doi);
+    return compact({ doi: d, arxiv: arxivFromDoi(d) });
+  }
+  const pmid = PLAIN_PUBMED_LINK.exec(href)?.[1];
+  return pmid ? compact({ pmid: normalizePmid(pmid) }) : undefined;
+}
+
 /** Identifiers carried by a link: resolvers, PubMed/PMC/Europe PMC, publisher linkouts, Scholar look-ups, OpenURL. */
 export function idsFromUrl(href: string): Identifiers {
   if (typeof href !== 'string') return {};
+  const fast = plainResolverLink(href);
+  if (fast) return fast;
   const u = parseHref(href);
   if (!u) return {};
   const host = u.hostname.toLowerCase().replace(/^www\./, '');

@@ -274,11 +274,8 @@ function parseFreeText(text: string, csl: Partial<CslItem>): void {
   }
 }
 
-/**
- * A Scholar link by its literal host, with nothing escaped and no tab or newline (which the URL parser drops): its
- * query can name a DOI and a PMID, nothing else.
- */
-const SCHOLAR_HOST = /^https?:\/\/scholar\.google\.[a-z.]+\/[^%\t\n\r]*$/i;
+const SCHOLAR_HOST = /^https?:\/\/scholar\.google\.[a-z.]+\//i;
+const ARXIV_HINT = /48550|%3\d|[\t\n\r]/i;
 
 function idsFromLinks(citation: Element): Identifiers {
   const strong: Identifiers[] = [];
@@ -293,9 +290,10 @@ function idsFromLinks(citation: Element): Identifiers {
     else strong.push(idsFromUrl(href));
   }
   const ids = mergeIds(...strong);
-  // With a DOI and a PMID from the buttons, a plain Scholar link can add only an arXiv id (from an arXiv DOI,
-  // 10.48550/…): every other one is left unparsed.
-  const adds = (href: string) => !ids.doi || !ids.pmid || (!ids.arxiv && href.includes('48550')) || !SCHOLAR_HOST.test(href);
+  // With a DOI and a PMID from the buttons, a Scholar look-up can add only an arXiv id (from an arXiv DOI, 10.48550/…,
+  // possibly with escaped digits or the tabs and newlines the URL parser drops): any other is left unparsed, its long
+  // query being the costliest link of an item to read.
+  const adds = (href: string) => !ids.doi || !ids.pmid || !SCHOLAR_HOST.test(href) || (!ids.arxiv && ARXIV_HINT.test(href));
   return mergeIds(ids, ...weak.filter(adds).map(idsFromUrl));
 }
 

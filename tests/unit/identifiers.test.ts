@@ -170,6 +170,35 @@ describe('idsFromUrl', () => {
   });
 });
 
+describe('idsFromUrl without the URL parser', () => {
+  // A query sends a link through the URL parser and changes nothing for these hosts: the read-as-written path of
+  // plain DOI and PubMed links must agree with it, and step aside whenever the parser would rewrite the link.
+  const hrefs = [
+    'https://doi.org/10.1000/ABC.def',
+    'http://dx.doi.org/10.1016/S0140-6736(20)30183-5',
+    'https://www.doi.org/10.1002/(SICI)1097-0258(19980815/30)17:15/16<1661::AID-SIM968>3.0.CO;2-2',
+    'https://DOI.org/10.48550/arXiv.2101.00001',
+    'https://doi.org/10.1000/a/../b',
+    'https://doi.org/10.1000/a/./b',
+    'https://doi.org/10.1000/a/..',
+    'https://doi.org/10.1000/x%2Fy',
+    'https://doi.org/10.1000/x\\y',
+    'https://doi.org/10.1000/é"{}',
+    'https://doi.org/10.1000/abc.',
+    'https://pubmed.ncbi.nlm.nih.gov/31234567/',
+    'https://PubMed.ncbi.nlm.nih.gov/0031234567',
+    'https://pubmed.ncbi.nlm.nih.gov/31234567//',
+  ];
+  it.each(hrefs)('%s', (href) => {
+    expect(idsFromUrl(href)).toEqual(idsFromUrl(`${href}?via=parser`));
+  });
+  it('reads the plain links', () => {
+    expect(idsFromUrl('https://doi.org/10.48550/arXiv.2101.00001')).toEqual({ doi: '10.48550/arxiv.2101.00001', arxiv: '2101.00001' });
+    expect(idsFromUrl('https://doi.org/10.1000/a/../b')).toEqual({ doi: '10.1000/b' });
+    expect(idsFromUrl('https://pubmed.ncbi.nlm.nih.gov/31234567/')).toEqual({ pmid: '31234567' });
+  });
+});
+
 describe('idsFromText', () => {
   it.each(textCases)('%j -> %j', (input, expected) => {
     expect(idsFromText(input)).toEqual(expected);
