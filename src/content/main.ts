@@ -228,14 +228,15 @@ class PageController {
     if (fresh.length === 0) return;
     this.doc.documentElement.setAttribute('data-reflens-status', 'working');
 
-    // Extraction and tools are built off the page in slices; the tools go into the page in a few large batches.
-    const added: Entry[] = [];
+    // Every item is read first, so that the first lookups leave before the tools are built and laid out (the
+    // background works meanwhile); tools are built off the page in slices and go into it in a few large batches.
+    const added = await this.readAll(adapter, fresh);
+    const firstAnswer = this.ask(added.slice(0, RESOLVE_BATCH));
     let built: Entry[] = [];
     let lastInsert = performance.now();
     pausedMs = 0;
-    await sliced(fresh, ({ item, n }) => {
-      const entry = this.build(adapter, item, n);
-      added.push(entry);
+    await sliced(added, (entry) => {
+      this.build(entry);
       built.push(entry);
       // In one task, so that the browser lays the page out once for the whole batch.
       const due = Math.min(MAX_INSERT_EVERY_MS, Math.max(INSERT_EVERY_MS, RENDER_SHARE * pausedMs));
@@ -248,14 +249,12 @@ class PageController {
     });
     this.insertAll(adapter, built);
     performance.mark('reflens:annotated');
-    // The first batch goes out before the browser lays out the new tools, so the lookups overlap that work.
-    const firstBatch = this.resolve(added.slice(0, RESOLVE_BATCH));
     this.summary.refresh();
     this.listFound = true;
     this.watch();
     await yieldToMain();
     void this.loadNotes(added);
-    await firstBatch;
+    await this.show(added.slice(0, RESOLVE_BATCH), await firstAnswer);
     for (let i = RESOLVE_BATCH; i < added.length; i += RESOLVE_BATCH) {
       await yieldToMain(); // each message is serialised on the main thread
       await this.resolve(added.slice(i, i + RESOLVE_BATCH));
@@ -264,16 +263,26 @@ class PageController {
     void this.openAccess(added);
   }
 
-  /** Reads one item and builds its tools, without touching the page yet. */
-  private build(adapter: SiteAdapter, item: Element, n: number): Entry {
-    let input: ReferenceInput;
-    try {
-      input = { n, ...adapter.extract(item) };
-    } catch {
-      input = { n, text: collapse(item.textContent ?? ''), ids: {}, csl: {} };
-    }
-    const entry: Entry = { item, input, pageKeys: workKeys(input.ids, input.csl), view: undefined as unknown as ToolsView };
-    entry.view = new ToolsView(item, n, {
+  /** Reads the items (all the background needs to look them up), in slices. */
+  private async readAll(adapter: SiteAdapter, fresh: Array<{ item: Element; n: number }>): Promise<Entry[]> {
+    const out: Entry[] = [];
+    await sliced(fresh, ({ item, n }) => {
+      let input: ReferenceInput;
+      try {
+        input = { n, ...adapter.extract(item) };
+      } catch {
+        input = { n, text: collapse(item.textContent ?? ''), ids: {}, csl: {} };
+      }
+      // The view comes in build(); until then the entry is known only to the scan that read it.
+      out.push({ item, input, pageKeys: workKeys(input.ids, input.csl), view: undefined as unknown as ToolsView });
+    });
+    return out;
+  }
+
+  /** Builds the tools of a read item, without touching the page yet. */
+  private build(entry: Entry): void {
+    const { item, input } = entry;
+    entry.view = new ToolsView(item, input.n, {
       copy: () => this.copy(entry),
       saveNote: (text, base) => this.saveNote(entry, text, base),
       rejectMatch: () => this.rejectMatch(entry),
@@ -293,7 +302,6 @@ class PageController {
       pmcid: pmcid ? { value: pmcid, source: 'page' } : undefined,
     });
     this.entries.set(item, entry);
-    return entry;
   }
 
   /** Inserts a batch of tools and the summary in one task, so that the browser lays the page out once for them. */
@@ -317,9 +325,22 @@ class PageController {
   }
 
   private async resolve(batch: Entry[]): Promise<void> {
+    await this.show(batch, await this.ask(batch));
+  }
+
+  /** Sends a batch for lookup; a failure comes back as the answer (shown on every reference of the batch). */
+  private ask(batch: Entry[]): Promise<ReferenceResult[] | Error> {
+    return send('resolve', { refs: batch.map((e) => e.input) }).then(
+      ({ results }) => results,
+      (err: Error) => err,
+    );
+  }
+
+  /** Shows the background's answer for a batch whose tools are built. */
+  private async show(batch: Entry[], answer: ReferenceResult[] | Error): Promise<void> {
     try {
-      const { results } = await send('resolve', { refs: batch.map((e) => e.input) });
-      const byN = new Map(results.map((r) => [r.n, r]));
+      if (answer instanceof Error) throw answer;
+      const byN = new Map(answer.map((r) => [r.n, r]));
       // Applied in slices like the annotation: 100 results at once can be a long task.
       await sliced(batch, (e) => {
         const r = byN.get(e.input.n);
