@@ -5,6 +5,8 @@ import { serve } from '../messaging/server';
 import { workKeysOfChange } from '../core/notes';
 import { STYLE_CHOICES } from '../core/citation-styles';
 import type { CslItem } from '../core/csl';
+import { workKeys } from '../core/identifiers';
+import { resultForPage, type CitedReference, type ReferenceInput, type ReferenceResult, type ResultForPage } from '../core/reference';
 import { registerCopyCommands, type CommandApis } from './commands';
 import { formatCitation, formatList } from './format';
 import { CustomStyleStore } from './format/custom-styles';
@@ -43,6 +45,22 @@ export function createBackground(): void {
     const found = await notes.findMany(noteKeys.slice(0, items.length));
     return items.map((item, i) => (found[i]?.text ? { ...item, note: found[i]!.text } : item));
   };
+  /**
+   * Results as the page shows them, each with the text of the user's note on the work, looked up under the result's
+   * keys and the page's own (a note kept before the reference resolved). A notes failure leaves the notes out.
+   */
+  const forPage = async (refs: ReferenceInput[], results: ReferenceResult[]): Promise<ResultForPage[]> => {
+    const shown = results.map((r, i) => resultForPage(r, refs[i]!));
+    try {
+      const keys = shown.map((r, i) => [...new Set([...r.workKeys, ...workKeys(refs[i]!.ids, refs[i]!.csl)])]);
+      (await notes.findMany(keys)).forEach((note, i) => {
+        if (note) shown[i]!.note = note.text;
+      });
+    } catch (err) {
+      console.warn('RefLens: notes unavailable', err);
+    }
+    return shown;
+  };
   const formatOptions = async () => ({ locale: (await settings.get()).locale, custom: await customStyles.list() });
   const services = createServices({ settings: () => settings.snapshot(), storage: local });
   const results = new TtlCache(local, { namespace: 'rlref:', maxEntries: 5000 });
@@ -56,6 +74,11 @@ export function createBackground(): void {
   });
   // Service clients read settings synchronously; load them once before the first lookup.
   const ready = settings.get().catch(() => undefined);
+  /** CSL items for citations; the settings first, since the result cache is kept per combination of service switches. */
+  const citationItems = async (refs: CitedReference[]): Promise<CslItem[]> => {
+    await ready;
+    return resolver.citationItems(refs);
+  };
   // What every page asks for next, read in parallel while the page loads (a revisit then needs one more read,
   // a first visit none before its first request).
   rejections.preload();
@@ -93,16 +116,20 @@ export function createBackground(): void {
     resolve: async ({ refs }, sender) => {
       await ready;
       // The tab and document the batch comes from: a page's batches share one deadline.
-      return { results: await resolver.resolve(refs, sender.tabId === undefined ? undefined : `${sender.tabId} ${sender.url ?? ''}`) };
+      const results = await resolver.resolve(refs, sender.tabId === undefined ? undefined : `${sender.tabId} ${sender.url ?? ''}`);
+      return { results: await forPage(refs, results) };
     },
     openAccess: async ({ refs }) => ({ results: await resolver.openAccess(refs) }),
     'match.reject': async ({ ref, values }) => {
       await ready;
-      return { result: await resolver.reject(ref, values) };
+      return { result: resultForPage(await resolver.reject(ref, values), ref) };
     },
-    format: async ({ item, style }) => formatCitation(item, style ?? (await settings.get()).style, await formatOptions()),
-    'format.list': async ({ items, style, noteKeys }) =>
-      formatList(await withNotes(items, noteKeys), style ?? (await settings.get()).style, await formatOptions()),
+    format: async ({ ref, style }) => {
+      const [item] = await citationItems([ref]);
+      return formatCitation(item!, style ?? (await settings.get()).style, await formatOptions());
+    },
+    'format.list': async ({ refs, style, noteKeys }) =>
+      formatList(await withNotes(await citationItems(refs), noteKeys), style ?? (await settings.get()).style, await formatOptions()),
     'styles.list': async () => {
       const s = await settings.get();
       return { styles: [...STYLE_CHOICES, ...(await customStyles.choices())], style: s.style, locale: s.locale };
@@ -113,7 +140,7 @@ export function createBackground(): void {
       if (removed && (await settings.get()).style === id) await settings.set({ style: STYLE_CHOICES[0]!.id });
       return { removed };
     },
-    'zotero.save': async ({ items, noteKeys }) => ({ saved: await zotero.save(await withNotes(items, noteKeys)) }),
+    'zotero.save': async ({ refs, noteKeys }) => ({ saved: await zotero.save(await withNotes(await citationItems(refs), noteKeys)) }),
     'notes.get': async ({ keys }) => ({ notes: await notes.findMany(keys) }),
     'notes.save': async (edit) => {
       const note = await notes.save(edit);
