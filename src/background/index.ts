@@ -5,14 +5,14 @@ import { serve } from '../messaging/server';
 import { workKeysOfChange } from '../core/notes';
 import { STYLE_CHOICES } from '../core/citation-styles';
 import type { CslItem } from '../core/csl';
-import { workKeys } from '../core/identifiers';
-import { resultForPage, type CitedReference, type ReferenceInput, type ReferenceResult, type ResultForPage } from '../core/reference';
+import { resultForPage, type CitedReference } from '../core/reference';
 import { registerCopyCommands, type CommandApis } from './commands';
 import { formatCitation, formatList } from './format';
 import { CustomStyleStore } from './format/custom-styles';
 import { TtlCache } from './net/cache';
 import { NoteStore } from './notes/store';
 import { NoteSync } from './notes/sync';
+import { resultsForPage } from './page-results';
 import { Resolver } from './resolver';
 import { Rejections } from './resolver/rejections';
 import { preloadParser } from '../core/parse';
@@ -44,22 +44,6 @@ export function createBackground(): void {
     if (!noteKeys) return items;
     const found = await notes.findMany(noteKeys.slice(0, items.length));
     return items.map((item, i) => (found[i]?.text ? { ...item, note: found[i]!.text } : item));
-  };
-  /**
-   * Results as the page shows them, each with the text of the user's note on the work, looked up under the result's
-   * keys and the page's own (a note kept before the reference resolved). A notes failure leaves the notes out.
-   */
-  const forPage = async (refs: ReferenceInput[], results: ReferenceResult[]): Promise<ResultForPage[]> => {
-    const shown = results.map((r, i) => resultForPage(r, refs[i]!));
-    try {
-      const keys = shown.map((r, i) => [...new Set([...r.workKeys, ...workKeys(refs[i]!.ids, refs[i]!.csl)])]);
-      (await notes.findMany(keys)).forEach((note, i) => {
-        if (note) shown[i]!.note = note.text;
-      });
-    } catch (err) {
-      console.warn('RefLens: notes unavailable', err);
-    }
-    return shown;
   };
   const formatOptions = async () => ({ locale: (await settings.get()).locale, custom: await customStyles.list() });
   const services = createServices({ settings: () => settings.snapshot(), storage: local });
@@ -117,7 +101,7 @@ export function createBackground(): void {
       await ready;
       // The tab and document the batch comes from: a page's batches share one deadline.
       const results = await resolver.resolve(refs, sender.tabId === undefined ? undefined : `${sender.tabId} ${sender.url ?? ''}`);
-      return { results: await forPage(refs, results) };
+      return { results: await resultsForPage(refs, results, notes) };
     },
     openAccess: async ({ refs }) => ({ results: await resolver.openAccess(refs) }),
     'match.reject': async ({ ref, values }) => {
