@@ -5,12 +5,14 @@ import { serve } from '../messaging/server';
 import { workKeysOfChange } from '../core/notes';
 import { STYLE_CHOICES } from '../core/citation-styles';
 import type { CslItem } from '../core/csl';
+import { resultForPage, type CitedReference } from '../core/reference';
 import { registerCopyCommands, type CommandApis } from './commands';
 import { formatCitation, formatList } from './format';
 import { CustomStyleStore } from './format/custom-styles';
 import { TtlCache } from './net/cache';
 import { NoteStore } from './notes/store';
 import { NoteSync } from './notes/sync';
+import { resultsForPage } from './page-results';
 import { Resolver } from './resolver';
 import { Rejections } from './resolver/rejections';
 import { preloadParser } from '../core/parse';
@@ -56,6 +58,11 @@ export function createBackground(): void {
   });
   // Service clients read settings synchronously; load them once before the first lookup.
   const ready = settings.get().catch(() => undefined);
+  /** CSL items for citations; the settings first, since the result cache is kept per combination of service switches. */
+  const citationItems = async (refs: CitedReference[]): Promise<CslItem[]> => {
+    await ready;
+    return resolver.citationItems(refs);
+  };
   // What every page asks for next, read in parallel while the page loads (a revisit then needs one more read,
   // a first visit none before its first request).
   rejections.preload();
@@ -93,16 +100,20 @@ export function createBackground(): void {
     resolve: async ({ refs }, sender) => {
       await ready;
       // The tab and document the batch comes from: a page's batches share one deadline.
-      return { results: await resolver.resolve(refs, sender.tabId === undefined ? undefined : `${sender.tabId} ${sender.url ?? ''}`) };
+      const results = await resolver.resolve(refs, sender.tabId === undefined ? undefined : `${sender.tabId} ${sender.url ?? ''}`);
+      return { results: await resultsForPage(refs, results, notes) };
     },
     openAccess: async ({ refs }) => ({ results: await resolver.openAccess(refs) }),
     'match.reject': async ({ ref, values }) => {
       await ready;
-      return { result: await resolver.reject(ref, values) };
+      return { result: resultForPage(await resolver.reject(ref, values), ref) };
     },
-    format: async ({ item, style }) => formatCitation(item, style ?? (await settings.get()).style, await formatOptions()),
-    'format.list': async ({ items, style, noteKeys }) =>
-      formatList(await withNotes(items, noteKeys), style ?? (await settings.get()).style, await formatOptions()),
+    format: async ({ ref, style }) => {
+      const [item] = await citationItems([ref]);
+      return formatCitation(item!, style ?? (await settings.get()).style, await formatOptions());
+    },
+    'format.list': async ({ refs, style, noteKeys }) =>
+      formatList(await withNotes(await citationItems(refs), noteKeys), style ?? (await settings.get()).style, await formatOptions()),
     'styles.list': async () => {
       const s = await settings.get();
       return { styles: [...STYLE_CHOICES, ...(await customStyles.choices())], style: s.style, locale: s.locale };
@@ -113,7 +124,7 @@ export function createBackground(): void {
       if (removed && (await settings.get()).style === id) await settings.set({ style: STYLE_CHOICES[0]!.id });
       return { removed };
     },
-    'zotero.save': async ({ items, noteKeys }) => ({ saved: await zotero.save(await withNotes(items, noteKeys)) }),
+    'zotero.save': async ({ refs, noteKeys }) => ({ saved: await zotero.save(await withNotes(await citationItems(refs), noteKeys)) }),
     'notes.get': async ({ keys }) => ({ notes: await notes.findMany(keys) }),
     'notes.save': async (edit) => {
       const note = await notes.save(edit);

@@ -1,8 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { StyleChoice } from '../core/citation-styles';
-import type { CslItem } from '../core/csl';
 import { workKeys } from '../core/identifiers';
-import { cslFromPage, type ReferenceInput, type ReferenceResult } from '../core/reference';
+import type { CitedReference, ReferenceInput, ResultForPage } from '../core/reference';
 import { send } from '../messaging/client';
 import { isNotesChanged } from '../messaging/protocol';
 import { collapse } from '../sites/dom';
@@ -40,10 +39,9 @@ const RESCAN_DELAY_MS = 250;
 interface Entry {
   item: Element;
   input: ReferenceInput;
-  /** Work keys from the page's own data, computed while building for the notes lookup, then dropped. */
-  pageKeys?: string[];
   view: ToolsView;
-  result?: ReferenceResult;
+  /** The last result shown, without its note (notes change on their own). */
+  result?: Omit<ResultForPage, 'note'>;
 }
 
 /** Resolvers of pending yields, run one per posted message (no 4 ms timer clamp between slices). */
@@ -253,7 +251,6 @@ class PageController {
     this.listFound = true;
     this.watch();
     await yieldToMain();
-    void this.loadNotes(added);
     await this.show(added.slice(0, RESOLVE_BATCH), await firstAnswer);
     for (let i = RESOLVE_BATCH; i < added.length; i += RESOLVE_BATCH) {
       await yieldToMain(); // each message is serialised on the main thread
@@ -274,7 +271,7 @@ class PageController {
         input = { n, text: collapse(item.textContent ?? ''), ids: {}, csl: {} };
       }
       // The view comes in build(); until then the entry is known only to the scan that read it.
-      out.push({ item, input, pageKeys: workKeys(input.ids, input.csl), view: undefined as unknown as ToolsView });
+      out.push({ item, input, view: undefined as unknown as ToolsView });
     });
     return out;
   }
@@ -290,7 +287,7 @@ class PageController {
         listStyles: async () => (await this.listStyles()).styles,
         copyAs: (style) => this.copy(entry, style),
         saveToZotero: async () => {
-          await send('zotero.save', { items: [this.itemOf(entry)] });
+          await send('zotero.save', { refs: [this.citedOf(entry)] });
           return 'Saved to Zotero';
         },
       },
@@ -329,7 +326,7 @@ class PageController {
   }
 
   /** Sends a batch for lookup; a failure comes back as the answer (shown on every reference of the batch). */
-  private ask(batch: Entry[]): Promise<ReferenceResult[] | Error> {
+  private ask(batch: Entry[]): Promise<ResultForPage[] | Error> {
     return send('resolve', { refs: batch.map((e) => e.input) }).then(
       ({ results }) => results,
       (err: Error) => err,
@@ -337,18 +334,21 @@ class PageController {
   }
 
   /** Shows the background's answer for a batch whose tools are built. */
-  private async show(batch: Entry[], answer: ReferenceResult[] | Error): Promise<void> {
+  private async show(batch: Entry[], answer: ResultForPage[] | Error): Promise<void> {
     try {
       if (answer instanceof Error) throw answer;
       const byN = new Map(answer.map((r) => [r.n, r]));
       // Applied in slices like the annotation: 100 results at once can be a long task.
       await sliced(batch, (e) => {
         const r = byN.get(e.input.n);
-        if (r) this.apply(e, r, false);
-        else this.fail(e, 'No answer for this reference.', false);
+        if (!r) return this.fail(e, 'No answer for this reference.', false);
+        const { note, ...shown } = r;
+        this.apply(e, shown, false);
+        if (note !== undefined) e.view.setNote(note);
       });
     } catch (err) {
       for (const e of batch) this.fail(e, (err as Error).message, false);
+      void this.loadNotes(batch); // the notes would have come with the results
     }
     this.summary.refresh(); // once per batch: it counts every reference of the page
   }
@@ -376,12 +376,12 @@ class PageController {
   }
 
   /** Shows a result; `refresh` false when the caller refreshes the summary once for a whole batch. */
-  private apply(e: Entry, r: ReferenceResult, refresh = true): void {
+  private apply(e: Entry, r: Omit<ResultForPage, 'note'>, refresh = true): void {
     e.result = r;
     e.view.setLinks({ doi: r.doi, pmid: r.pmid, pmcid: r.pmcid }, r.oa);
     e.view.setFlags(r.flags);
     e.view.setState(r.state);
-    if (r.state === 'unresolved') e.view.setSearchLinks(r.csl.title ?? e.input.text);
+    if (r.state === 'unresolved') e.view.setSearchLinks(r.title ?? e.input.csl.title ?? e.input.text);
     // Why nothing was found, or which service failed (identifiers may still be shown): a short, persistent line.
     if (r.message) e.view.showStatus(r.message, r.state === 'error' ? 'error' : 'info', 0);
     if (refresh) this.summary.refresh();
@@ -402,7 +402,7 @@ class PageController {
   }
 
   private keysOf(e: Entry): string[] {
-    return e.result?.workKeys ?? e.pageKeys ?? workKeys(e.input.ids, e.input.csl);
+    return e.result?.workKeys ?? workKeys(e.input.ids, e.input.csl);
   }
 
   /**
@@ -422,10 +422,10 @@ class PageController {
     });
   }
 
+  /** Notes of references whose results did not come (resolve replies carry them otherwise). */
   private async loadNotes(entries: Entry[]): Promise<void> {
     const withKeys = entries.filter((e) => this.keysOf(e).length > 0);
     const keys = withKeys.map((e) => this.keysOf(e));
-    for (const e of entries) delete e.pageKeys;
     if (withKeys.length === 0) return;
     try {
       const { notes } = await send('notes.get', { keys });
@@ -438,12 +438,15 @@ class PageController {
     }
   }
 
-  private itemOf(e: Entry): CslItem {
-    return e.result?.csl ?? cslFromPage(e.input);
+  /** The reference as the background needs it for a citation: with the identifiers shown for it now. */
+  private citedOf(e: Entry): CitedReference {
+    const r = e.result;
+    if (!r) return e.input;
+    return { ...e.input, shownIds: { doi: r.doi?.value, pmid: r.pmid?.value, pmcid: r.pmcid?.value } };
   }
 
   private async copy(e: Entry, style?: string): Promise<string> {
-    const formatted = await send('format', { item: this.itemOf(e), ...(style ? { style } : {}) });
+    const formatted = await send('format', { ref: this.citedOf(e), ...(style ? { style } : {}) });
     await writeClipboard(formatted.text, formatted.html);
     return `Copied ${formatted.label} citation`;
   }
@@ -470,11 +473,11 @@ class PageController {
   }
 
   /** The whole list for the summary's export, in page order; notes are added by the background. */
-  private list(options: ListOptions): { items: CslItem[]; noteKeys?: string[][] } {
+  private list(options: ListOptions): { refs: CitedReference[]; noteKeys?: string[][] } {
     const chosen = [...this.entries.values()]
       .filter((e) => e.item.isConnected && (!options.onlyResolved || e.result?.state === 'resolved'))
       .sort((a, b) => a.input.n - b.input.n);
-    return { items: chosen.map((e) => this.itemOf(e)), ...(options.notes ? { noteKeys: chosen.map((e) => this.keysOf(e)) } : {}) };
+    return { refs: chosen.map((e) => this.citedOf(e)), ...(options.notes ? { noteKeys: chosen.map((e) => this.keysOf(e)) } : {}) };
   }
 
   private listActions(): ListActions {
@@ -490,8 +493,8 @@ class PageController {
   private async saveNote(e: Entry, text: string, base: string): Promise<SavedNote> {
     const keys = this.keysOf(e);
     if (keys.length === 0) throw new Error('This reference cannot be identified, so a note cannot be kept for it.');
-    const csl = e.result?.csl ?? e.input.csl;
-    const { note, notice } = await send('notes.save', { keys, text, title: csl.title, url: location.href, base });
+    const title = e.result?.title ?? e.input.csl.title;
+    const { note, notice } = await send('notes.save', { keys, text, title, url: location.href, base });
     return { text: note?.text ?? null, ...(notice ? { notice } : {}) };
   }
 

@@ -50,7 +50,7 @@ export interface Flag {
   label: string;
 }
 
-/** The background's answer for one reference. */
+/** The background's answer for one reference, as the resolver makes and caches it. */
 export interface ReferenceResult {
   n: number;
   state: RefState;
@@ -65,6 +65,33 @@ export interface ReferenceResult {
   workKeys: string[];
   /** Short, honest reason when state is unresolved or error. */
   message?: string;
+}
+
+/**
+ * What the page is told of a result: everything it shows, without the CSL item, which stays in the background
+ * (citations are formatted there from the resolver's results). Chrome serialises every message on the page's main
+ * thread at a cost per byte, and the CSL item was most of each reply.
+ */
+export interface ResultForPage extends Omit<ReferenceResult, 'csl'> {
+  /** The work's title, only when it differs from the page's own (search links of unresolved references, note titles). */
+  title?: string;
+  /** The text of the user's note on the work, when there is one (resolve replies only). */
+  note?: string;
+}
+
+/** The page's view of a result; the title travels only when the page does not have it already. */
+export function resultForPage(r: ReferenceResult, ref: ReferenceInput): ResultForPage {
+  const { csl, ...shown } = r;
+  return csl.title !== undefined && csl.title !== ref.csl.title ? { ...shown, title: csl.title } : shown;
+}
+
+/**
+ * A reference whose citation the page asks for: what it sent to be resolved, plus every identifier it shows for it
+ * now (printed or looked up), so that a work whose metadata could not be fetched still cites with its DOI.
+ */
+export interface CitedReference extends ReferenceInput {
+  /** Default: the page's own `ids`. */
+  shownIds?: Identifiers;
 }
 
 /** The CSL item of a reference from what the page shows, with the page's identifiers folded in. */

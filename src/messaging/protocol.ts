@@ -1,5 +1,4 @@
-import type { CslItem } from '../core/csl';
-import type { OpenAccessCopy, ReferenceInput, ReferenceResult } from '../core/reference';
+import type { CitedReference, OpenAccessCopy, ReferenceInput, ResultForPage } from '../core/reference';
 import type { Note } from '../core/notes';
 import type { SyncStatus } from '../core/notes-sync';
 import type { Settings } from '../core/settings';
@@ -10,9 +9,11 @@ import type { LocaleId, StyleChoice } from '../core/citation-styles';
  * Each entry maps a message type to its request payload and its response.
  */
 export interface Protocol {
-  /** Resolve a batch of references. Answers one result per input, in input order. */
-  resolve: { req: { refs: ReferenceInput[] }; res: { results: ReferenceResult[] } };
-  /** The user rejects the looked-up identifiers of one reference; answers the reference resolved again without them. */
+  /**
+   * Resolve a batch of references. Answers one result per input, in input order, each with the user's note on the
+   * work when there is one (the page asks for no notes at load).
+   */
+  resolve: { req: { refs: ReferenceInput[] }; res: { results: ResultForPage[] } };
   /**
    * Second phase for works with a DOI: services that take one request per DOI (Unpaywall) answer here, after the
    * identifiers are final, so a page is never held up by them. Answers only the references whose copy changed.
@@ -21,19 +22,23 @@ export interface Protocol {
     req: { refs: Array<{ n: number; doi: string; pmcid?: string }> };
     res: { results: Array<{ n: number; oa: OpenAccessCopy }> };
   };
-  'match.reject': { req: { ref: ReferenceInput; values: string[] }; res: { result: ReferenceResult } };
-  /** Format one work in a citation style (CSL style id, or 'bibtex' | 'ris' | 'csl-json'). */
+  /** The user rejects the looked-up identifiers of one reference; answers the reference resolved again without them. */
+  'match.reject': { req: { ref: ReferenceInput; values: string[] }; res: { result: ResultForPage } };
+  /**
+   * Format one reference in a citation style (CSL style id, or 'bibtex' | 'ris' | 'csl-json'). The background
+   * builds its CSL item from the resolver's results (or the reference itself), never from the network.
+   */
   format: {
-    req: { item: CslItem; style?: string };
+    req: { ref: CitedReference; style?: string };
     /** `label`: the style's name, for messages. */
     res: { text: string; html?: string; style: string; label: string };
   };
   /**
-   * A whole reference list in one format (numeric styles keep their numbers). With `noteKeys` (the work keys of
-   * each item, in order), the user's notes go into the items' `note` fields.
+   * A whole reference list in one format (numeric styles keep their numbers), items made as for `format`. With
+   * `noteKeys` (the work keys of each reference, in order), the user's notes go into the items' `note` fields.
    */
   'format.list': {
-    req: { items: CslItem[]; style?: string; noteKeys?: string[][] };
+    req: { refs: CitedReference[]; style?: string; noteKeys?: string[][] };
     res: { text: string; html?: string; style: string; label: string; count: number };
   };
   /** Every style the user can pick (built-in, then added ones), the default style and the citation language. */
@@ -46,7 +51,7 @@ export interface Protocol {
    * Saves works to the Zotero desktop app through its local connector. Code 'zotero-unavailable' when Zotero is
    * not running (or refuses), so the page can offer a file download instead.
    */
-  'zotero.save': { req: { items: CslItem[]; noteKeys?: string[][] }; res: { saved: number } };
+  'zotero.save': { req: { refs: CitedReference[]; noteKeys?: string[][] }; res: { saved: number } };
   /** Notes for several works at once; keyed by the first work key of each entry that has a note. */
   'notes.get': { req: { keys: string[][] }; res: { notes: Array<Note | null> } };
   /**

@@ -272,6 +272,76 @@ describe('Resolver service switches', () => {
   });
 });
 
+describe('Resolver citation items', () => {
+  /** The identifiers a page shows for a result. */
+  const shownIds = (r: Awaited<ReturnType<Resolver['resolve']>>[number]) => ({ doi: r.doi?.value, pmid: r.pmid?.value, pmcid: r.pmcid?.value });
+  const callCount = (calls: Calls) => Object.values(calls).reduce((sum, list) => sum + list.length, 0);
+
+  it("cites a cached result with its metadata, under the page's number, after a restart and without a service call", async () => {
+    const storage = memoryStorage();
+    const [result] = await new Resolver({ ...stubs().deps, rejections: new Rejections(storage as never), results: new TtlCache(storage, { namespace: 'rlref:' }) }).resolve([DOI_REF]);
+    expect(result!.csl.title).toBe('From Crossref');
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the result cache writes after answering
+    // A new worker: only storage is left.
+    const s = stubs();
+    const restarted = new Resolver({ ...s.deps, rejections: new Rejections(storage as never), results: new TtlCache(storage, { namespace: 'rlref:' }) });
+    const [item] = await restarted.citationItems([{ ...DOI_REF, n: 7, shownIds: shownIds(result!) }]);
+    expect(item).toMatchObject({ id: 'ref-7', title: 'From Crossref', DOI: DOI_REF.ids.doi });
+    expect(callCount(s.calls)).toBe(0);
+  });
+
+  it('cites an uncached reference from its own fields with the identifiers the page shows, without a service call', async () => {
+    const s = stubs();
+    const resolver = new Resolver({ ...s.deps, rejections: new Rejections(memoryStorage() as never), results: new TtlCache(memoryStorage(), { namespace: 'rlref:' }) });
+    const [book, pending] = await resolver.citationItems([
+      { ...BOOK_REF, shownIds: { doi: '10.5555/book.found', pmid: '123' } },
+      JOURNAL_REF, // not resolved yet: the page's own identifiers (none)
+    ]);
+    expect(book).toMatchObject({ id: 'ref-3', title: BOOK_REF.csl.title, 'container-title': 'Counting', DOI: '10.5555/book.found', PMID: '123' });
+    expect(pending).toMatchObject({ id: 'ref-2', title: JOURNAL_REF.csl.title, volume: '161' });
+    expect(pending!.DOI).toBeUndefined();
+    expect(callCount(s.calls)).toBe(0);
+  });
+
+  it('parses a text-only reference for its citation, even when a DOI was found for it', async () => {
+    const resolver = new Resolver({ ...stubs().deps, rejections: new Rejections(memoryStorage() as never) });
+    const [item] = await resolver.citationItems([{ n: 5, text: JOURNAL_REF.text, ids: {}, csl: {}, shownIds: { doi: FOUND_DOI } }]);
+    expect(item!.id).toBe('ref-5');
+    expect(item!.DOI).toBe(FOUND_DOI);
+    expect(item!.title).toMatch(/structured trial/);
+    expect(item!.author?.[0]?.family).toBe('Brown');
+  });
+
+  it('keeps the metadata of a result the cache does not keep (a service failed), while the page shows its identifiers', async () => {
+    const s = stubs();
+    s.deps.enrichment!.europepmc.byDois = async () => {
+      throw new ServiceError('europepmc', 'http', 'Europe PMC unavailable (HTTP 500)', { status: 500 });
+    };
+    const storage = memoryStorage();
+    const resolver = new Resolver({ ...s.deps, rejections: new Rejections(storage as never), results: new TtlCache(storage, { namespace: 'rlref:' }) });
+    const [result] = await resolver.resolve([DOI_REF]);
+    expect(result!.message).toBe('Europe PMC unavailable (HTTP 500)');
+    const [item] = await resolver.citationItems([{ ...DOI_REF, shownIds: shownIds(result!) }]);
+    expect(item).toMatchObject({ id: 'ref-1', title: 'From Crossref', DOI: DOI_REF.ids.doi });
+    // Identifiers the page no longer shows (rejected since): the result is not used.
+    const [other] = await resolver.citationItems([{ ...JOURNAL_REF, shownIds: { doi: FOUND_DOI } }]);
+    expect(other!.title).toBe(JOURNAL_REF.csl.title);
+  });
+
+  it('does not use a result whose identifiers differ from those the page shows', async () => {
+    const storage = memoryStorage();
+    const resolver = new Resolver({ ...stubs().deps, rejections: new Rejections(storage as never), results: new TtlCache(storage, { namespace: 'rlref:' }) });
+    const [, journal] = await resolver.resolve([DOI_REF, JOURNAL_REF]);
+    expect(journal!.pmid?.value).toBe(FOUND_PMID);
+    const [cited] = await resolver.citationItems([{ ...JOURNAL_REF, shownIds: { ...shownIds(journal!), pmid: undefined } }]);
+    expect(cited!.PMID).toBeUndefined();
+    expect(cited!.DOI).toBe(FOUND_DOI);
+    expect(cited!.title).toBe(JOURNAL_REF.csl.title);
+    const [same] = await resolver.citationItems([{ ...JOURNAL_REF, shownIds: shownIds(journal!) }]);
+    expect(same).toEqual(journal!.csl);
+  });
+});
+
 describe('Resolver overlap', () => {
   /** A journal reference ECitMatch does not find. */
   const MISS_REF: ReferenceInput = {

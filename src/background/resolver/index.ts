@@ -19,7 +19,16 @@ import { normalizeTitle, workKeys } from '../../core/identifiers';
 import { matchReference } from '../../core/match';
 import { parseReference } from '../../core/parse';
 import { DEFAULT_SETTINGS, SERVICE_IDS, type ServiceSwitches, type Settings } from '../../core/settings';
-import { cslFromPage, type Flag, type LinkedId, type OpenAccessCopy, type ReferenceInput, type ReferenceResult } from '../../core/reference';
+import {
+  cslFromPage,
+  type CitedReference,
+  type Flag,
+  type Identifiers,
+  type LinkedId,
+  type OpenAccessCopy,
+  type ReferenceInput,
+  type ReferenceResult,
+} from '../../core/reference';
 import type { TtlCache } from '../net/cache';
 import { Deadline, RESOLVE_DEADLINE, type DeadlineOptions } from '../net/deadline';
 import { isServiceError, SERVICE_LABELS } from '../net/http';
@@ -88,11 +97,12 @@ export function referenceFingerprint(ref: Pick<ReferenceInput, 'text' | 'ids'>):
 
 /**
  * Page CSL, completed by the reference parser where the adapter had no structure and the page gives no
- * identifier (identified works get their metadata from Crossref or PubMed instead; the parser model is costly to load).
+ * identifier (identified works get their metadata from Crossref or PubMed instead; the parser model is costly to
+ * load). `evenIdentified`: parse identified ones too (their metadata is not coming).
  */
-function structuredCsl(ref: ReferenceInput): CslItem {
+function structuredCsl(ref: ReferenceInput, evenIdentified = false): CslItem {
   const page = cslFromPage(ref);
-  const identified = !!(ref.ids.doi || ref.ids.pmid);
+  const identified = !evenIdentified && !!(ref.ids.doi || ref.ids.pmid);
   const needsParse = !identified && (!page.title || !page.author?.length || !page['container-title'] || !page.issued);
   if (!needsParse) return page;
   const parsed = parseReference(ref.text).csl;
@@ -121,6 +131,9 @@ function firstAuthorForCitmatch(csl: CslItem): string | undefined {
 
 const firstPage = (page: string | undefined) => page?.split(/[-–—]/)[0]?.trim() || undefined;
 
+/** Results not in the result cache (a service failed for them) kept in memory for citations, at most this many. */
+const MAX_UNCACHED_RESULTS = 2000;
+
 /** A page's next batch arrives this soon after the previous one ends (the content script sends them in turn). */
 const NEXT_BATCH_MS = 2_000;
 
@@ -133,6 +146,8 @@ interface PageRun {
 export class Resolver {
   /** One deadline per page, shared by its batches, so a page with silent services waits once, not once per batch. */
   private readonly pages = new Map<string, PageRun>();
+  /** Recent results the result cache does not keep (failures are not cached), by cache key, oldest first. */
+  private readonly uncached = new Map<string, ReferenceResult>();
 
   constructor(private readonly deps: ResolverDeps) {}
 
@@ -147,8 +162,10 @@ export class Resolver {
       for (const w of todo) w.csl = structuredCsl(w.ref);
       if (todo.length) await this.lookup(todo, on, deadline);
       const results = works.map((w) => w.cached ?? this.result(w, on));
-      // Not awaited: the page gets its answer now; the write only matters for the next visit.
+      // Not awaited: the page gets its answer now; the write only matters for the next visit (and the cache's
+      // memory layer has the results at once, for citations).
       void this.store(todo, results);
+      this.keepUncached(todo, results);
       return results;
     } finally {
       this.releaseDeadline(page, deadline);
@@ -225,6 +242,30 @@ export class Resolver {
     return refs.flatMap((r, i) => (out[i]?.oa ? [{ n: r.n, oa: out[i]!.oa! }] : []));
   }
 
+  /**
+   * The CSL items to cite the given references with, ids `ref-<n>`, without any network call: a result's metadata
+   * while the resolver still has it (result cache, or memory for results the cache does not keep), else the
+   * reference's own structure (parsed from its text where the page gave none) with the identifiers the page shows.
+   * A result is used only when its identifiers are those the page shows (it may be older than a rejection).
+   */
+  async citationItems(refs: CitedReference[]): Promise<CslItem[]> {
+    const on = this.switches();
+    const keys = refs.map((ref) => cacheKey(referenceFingerprint(ref), on));
+    const hits = (await this.deps.results?.getMany<CachedResult>(keys)) ?? new Map<string, { value: CachedResult }>();
+    return refs.map((ref, i) => {
+      const shown = ref.shownIds ?? ref.ids;
+      const hit = hits.get(keys[i]!)?.value;
+      const known = hit?.v === RESULT_CACHE_VERSION ? hit.r : this.uncached.get(keys[i]!);
+      if (known && sameIds(known, shown)) return { ...known.csl, id: `ref-${ref.n}` };
+      const csl = structuredCsl(ref, true);
+      for (const [field, id] of [['DOI', shown.doi], ['PMID', shown.pmid], ['PMCID', shown.pmcid]] as const) {
+        if (id) csl[field] = id;
+        else delete csl[field];
+      }
+      return csl;
+    });
+  }
+
   /** Resolves one reference again after the user rejected some of its identifiers. */
   async reject(ref: ReferenceInput, values: string[]): Promise<ReferenceResult> {
     await this.deps.rejections.add(referenceFingerprint(ref), values);
@@ -264,6 +305,19 @@ export class Resolver {
       }
       return w;
     });
+  }
+
+  /** Remembers the results of this run that the result cache does not keep; forgets older runs' for the same keys. */
+  private keepUncached(todo: Work[], results: ReferenceResult[]): void {
+    const byN = new Map(results.map((r) => [r.n, r]));
+    for (const w of todo) {
+      this.uncached.delete(w.cacheKey);
+      if (w.failures.length) this.uncached.set(w.cacheKey, byN.get(w.ref.n)!);
+    }
+    for (const key of this.uncached.keys()) {
+      if (this.uncached.size <= MAX_UNCACHED_RESULTS) break;
+      this.uncached.delete(key);
+    }
   }
 
   private async store(todo: Work[], results: ReferenceResult[]): Promise<void> {
@@ -469,6 +523,10 @@ export class Resolver {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Whether a result has exactly the DOI, PMID and PMCID the page shows. */
+const sameIds = (r: Pick<ReferenceResult, 'doi' | 'pmid' | 'pmcid'>, shown: Identifiers) =>
+  r.doi?.value === shown.doi && r.pmid?.value === shown.pmid && r.pmcid?.value === shown.pmcid;
 
 function mergeSources(...all: Array<EnrichSources | undefined>): EnrichSources {
   const out: EnrichSources = { europepmc: new Map(), openalex: new Map(), unpaywall: new Map(), failedDois: new Map() };
