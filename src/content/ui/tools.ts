@@ -25,30 +25,51 @@ const FLAG_LABEL: Record<Flag['kind'], string> = {
 const SAVE_DELAY_MS = 700;
 
 /**
- * The static part of every tools bar (with or without the "Cite as…" menu), built once and cloned: cloning a tree is
- * far cheaper per reference than creating and attributing each element (a 5,000-item list builds 5,000 of these).
- * Template and clones live in a document without a window until they go into a shadow root: a menu made in the
- * page's document tells the browser its selection changed, and Chromium's autofill then re-reads every form control
- * of the page with forced layouts (half a second for 200 references).
+ * The static part of every tools bar, built once and cloned: cloning a tree is far cheaper per reference than
+ * creating and attributing each element (a 5,000-item list builds 5,000 of these). Templates and clones live in a
+ * document without a window until they go into a shadow root: a menu made in the page's document tells the browser
+ * its selection changed, and Chromium's autofill then re-reads every form control of the page with forced layouts
+ * (half a second for 200 references).
  */
-const templates = new Map<boolean, HTMLElement>();
-function barTemplate(menu: boolean): HTMLElement {
-  let bar = templates.get(menu);
-  if (bar) return bar;
-  const doc = document.implementation.createHTMLDocument('');
+let templateDoc: Document | undefined;
+const protoDoc = (): Document => (templateDoc ??= document.implementation.createHTMLDocument(''));
+let barProto: HTMLElement | undefined;
+function barTemplate(): HTMLElement {
+  if (barProto) return barProto;
+  const doc = protoDoc();
   const make = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string>, text?: string) => el(tag, attrs, text, doc);
-  bar = make('div', { class: 'bar', role: 'group' });
-  bar.append(
+  barProto = make('div', { class: 'bar', role: 'group' });
+  barProto.append(
     make('span', { class: 'brand', 'aria-hidden': 'true' }, 'RefLens'),
     make('span', { class: 'bar' }),
     make('button', { type: 'button', 'data-reflens-action': 'copy' }, 'Cite'),
-    ...(menu ? [emptyCopyAsMenu(doc)] : []),
     make('button', { type: 'button', 'data-reflens-action': 'note', 'aria-expanded': 'false' }, 'Note'),
     make('span', { class: 'bar' }),
     make('span', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-reflens-status-message': '' }),
   );
-  templates.set(menu, bar);
-  return bar;
+  return barProto;
+}
+
+let menuProto: HTMLSelectElement | undefined;
+const menuTemplate = (): HTMLSelectElement => (menuProto ??= emptyCopyAsMenu(protoDoc()));
+
+/**
+ * "Cite as…" is built when its bar comes near the viewport, or when anything in the bar gets focus or the pointer:
+ * a native select costs more to clone than the rest of the bar (its shadow tree), and most bars of a long list are
+ * never seen. The margin builds it well before it scrolls into view.
+ */
+const menuPending = new WeakMap<Element, ToolsView>();
+let nearView: IntersectionObserver | undefined;
+function buildMenuWhenNear(view: ToolsView): void {
+  if (typeof IntersectionObserver !== 'function') return view.buildMenu();
+  nearView ??= new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) if (e.isIntersecting) menuPending.get(e.target)?.buildMenu();
+    },
+    { rootMargin: '1500px 0px' },
+  );
+  menuPending.set(view.host, view);
+  nearView.observe(view.host);
 }
 
 /** The note panel, built for a reference when its note is first opened or a stored note arrives. */
@@ -95,6 +116,7 @@ export class ToolsView {
   /** The links and reject button shown, by what they show. */
   private linkNodes = new Map<string, Element>();
   private hasFlags = false;
+  private menuBuilt = false;
 
   constructor(
     private readonly item: Element,
@@ -104,26 +126,39 @@ export class ToolsView {
     this.host = document.createElement('reflens-tools');
     this.root = this.host.attachShadow({ mode: 'open' });
     applyStyles(this.root);
-    const bar = barTemplate(!!callbacks.menu).cloneNode(true) as HTMLElement;
+    const bar = barTemplate().cloneNode(true) as HTMLElement;
     const controls = bar.children as unknown as HTMLElement[];
-    const copy = controls[2]!;
-    const menu = callbacks.menu ? (controls[3] as HTMLSelectElement) : undefined;
-    const rest = menu ? 4 : 3;
     this.links = controls[1]!;
-    this.noteButton = controls[rest] as HTMLButtonElement;
-    this.flags = controls[rest + 1]!;
-    this.status = controls[rest + 2]!;
-    if (menu) copyAsMenu(n, callbacks.menu!, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500), menu);
+    this.noteButton = controls[3] as HTMLButtonElement;
+    this.flags = controls[4]!;
+    this.status = controls[5]!;
     bar.setAttribute('aria-label', `RefLens tools for reference ${n}`);
-    copy.setAttribute('aria-label', `Copy citation of reference ${n}`);
+    controls[2]!.setAttribute('aria-label', `Copy citation of reference ${n}`);
     this.noteButton.setAttribute('aria-label', `Private note on reference ${n}`);
     // One listener on the root (this object's handleEvent) instead of one closure per control.
     this.root.addEventListener('click', this);
+    if (callbacks.menu) {
+      this.root.addEventListener('focusin', this);
+      this.root.addEventListener('pointerover', this);
+      buildMenuWhenNear(this);
+    }
     this.root.append(bar);
   }
 
-  /** Routes clicks on the copy, note and reject buttons. */
+  /** Builds the "Cite as…" menu after the copy button, once. */
+  buildMenu(): void {
+    const cb = this.callbacks.menu;
+    if (!cb || this.menuBuilt) return;
+    this.menuBuilt = true;
+    menuPending.delete(this.host);
+    nearView?.unobserve(this.host);
+    const select = menuTemplate().cloneNode(true) as HTMLSelectElement;
+    this.noteButton.before(copyAsMenu(this.n, cb, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500), select));
+  }
+
+  /** Routes clicks on the copy, note and reject buttons; focus or the pointer in the bar builds its menu. */
   handleEvent(ev: Event): void {
+    if (ev.type !== 'click') return this.buildMenu();
     const action = (ev.target as Element).closest?.('button[data-reflens-action]')?.getAttribute('data-reflens-action');
     if (action === 'copy') void this.onCopy();
     else if (action === 'note') this.toggleNote();
