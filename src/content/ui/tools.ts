@@ -56,18 +56,23 @@ const menuTemplate = (): HTMLSelectElement => (menuProto ??= emptyCopyAsMenu(pro
 /**
  * "Cite as…" is built when its bar comes near the viewport, or when anything in the bar gets focus or the pointer:
  * a native select costs more to clone than the rest of the bar (its shadow tree), and most bars of a long list are
- * never seen. The margin builds it well before it scrolls into view.
+ * never seen. The margin builds it well before it scrolls into view. One observer and one pair of window listeners
+ * (whose events' composed path holds the host) serve every bar.
  */
-const menuPending = new WeakMap<Element, ToolsView>();
+const menuPending = new WeakMap<EventTarget, ToolsView>();
 let nearView: IntersectionObserver | undefined;
+const buildMenuOf = (target: EventTarget) => menuPending.get(target)?.buildMenu();
 function buildMenuWhenNear(view: ToolsView): void {
   if (typeof IntersectionObserver !== 'function') return view.buildMenu();
-  nearView ??= new IntersectionObserver(
-    (entries) => {
-      for (const e of entries) if (e.isIntersecting) menuPending.get(e.target)?.buildMenu();
-    },
-    { rootMargin: '1500px 0px' },
-  );
+  if (!nearView) {
+    nearView = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) if (e.isIntersecting) buildMenuOf(e.target);
+      },
+      { rootMargin: '1500px 0px' },
+    );
+    for (const type of ['focusin', 'pointerover']) addEventListener(type, (ev) => ev.composedPath().forEach(buildMenuOf), { capture: true, passive: true });
+  }
   menuPending.set(view.host, view);
   nearView.observe(view.host);
 }
@@ -137,11 +142,7 @@ export class ToolsView {
     this.noteButton.setAttribute('aria-label', `Private note on reference ${n}`);
     // One listener on the root (this object's handleEvent) instead of one closure per control.
     this.root.addEventListener('click', this);
-    if (callbacks.menu) {
-      this.root.addEventListener('focusin', this);
-      this.root.addEventListener('pointerover', this);
-      buildMenuWhenNear(this);
-    }
+    if (callbacks.menu) buildMenuWhenNear(this);
     this.root.append(bar);
   }
 
@@ -156,9 +157,8 @@ export class ToolsView {
     this.noteButton.before(copyAsMenu(this.n, cb, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500), select));
   }
 
-  /** Routes clicks on the copy, note and reject buttons; focus or the pointer in the bar builds its menu. */
+  /** Routes clicks on the copy, note and reject buttons. */
   handleEvent(ev: Event): void {
-    if (ev.type !== 'click') return this.buildMenu();
     const action = (ev.target as Element).closest?.('button[data-reflens-action]')?.getAttribute('data-reflens-action');
     if (action === 'copy') void this.onCopy();
     else if (action === 'note') this.toggleNote();
