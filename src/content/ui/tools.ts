@@ -98,6 +98,11 @@ const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
  */
 const ownUrl = (url: string): string | undefined => (DOT_SEGMENT.test(url) ? safeHttpUrl(url) : url);
 
+/** What a link slot shows, and its node. */
+type LinkSlot = [key: string, node: Element | undefined];
+const LINK_KINDS: IdKind[] = ['doi', 'pubmed', 'pmc'];
+const LINK_URL: Record<IdKind, (value: string) => string> = { doi: doiUrl, pubmed: pubmedUrl, pmc: pmcUrl };
+
 /** Identifier links are clones of these, by kind and source (label, target and rel set once). */
 const linkProtos: Record<string, HTMLAnchorElement> = {};
 
@@ -117,9 +122,9 @@ export class ToolsView {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private saver: NoteSaver | undefined;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
-  private shownLinks: string | undefined;
-  /** The links and reject button shown, by what they show. */
-  private linkNodes = new Map<string, Element>();
+  /** The links and reject button shown, by slot (see setLinks). */
+  private slots: LinkSlot[] | undefined;
+  private searchShown = false;
   private hasFlags = false;
   private menuBuilt = false;
 
@@ -221,64 +226,67 @@ export class ToolsView {
    * target, source and confidence are unchanged stays as it is.
    */
   setLinks(ids: { doi?: LinkedId; pmid?: LinkedId; pmcid?: LinkedId }, oa?: OpenAccessCopy): void {
-    const wanted: Array<[string, () => Element | undefined]> = [];
-    const add = (kind: IdKind, id: LinkedId | undefined, url: (v: string) => string) => {
-      if (!id) return;
-      wanted.push([`${kind}\u0000${id.value}\u0000${id.source}\u0000${id.confidence ?? ''}`, () => {
-        const href = ownUrl(url(id.value));
-        if (!href) return undefined;
-        const proto = (linkProtos[`${kind} ${id.source}`] ??= el(
-          'a',
-          { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind, 'data-reflens-source': id.source },
-          LINK_LABEL[kind],
-        ));
-        const a = proto.cloneNode(true) as HTMLAnchorElement;
-        a.setAttribute('href', href);
-        a.title = `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`;
-        if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
-        return a;
-      }]);
-    };
-    add('doi', ids.doi, doiUrl);
-    add('pubmed', ids.pmid, pubmedUrl);
-    add('pmc', ids.pmcid, pmcUrl);
-    const oaHref = oa && safeHttpUrl(oa.url);
-    if (oa && oaHref) {
-      wanted.push([`oa\u0000${oaHref}\u0000${oa.version}\u0000${oa.host}`, () => el('a', {
-        href: oaHref,
+    const key = (id?: LinkedId) => (id ? `${id.value}\u0000${id.source}\u0000${id.confidence ?? ''}` : '');
+    const lookup = ids.doi?.source === 'lookup' || ids.pmid?.source === 'lookup' || ids.pmcid?.source === 'lookup';
+    // One slot per kind of link, in order: DOI, PubMed, PMC, free copy, reject button ('' when absent).
+    const keys = [key(ids.doi), key(ids.pmid), key(ids.pmcid), oa ? `${oa.url}\u0000${oa.version}\u0000${oa.host}` : '', lookup ? 'reject' : ''];
+    let changed = this.searchShown;
+    const slots = keys.map((k, i): LinkSlot => {
+      const old = this.slots?.[i];
+      if (old?.[0] === k) return old;
+      changed = true;
+      return [k, k ? this.makeLink(i, ids, oa) : undefined];
+    });
+    if (!changed) return;
+    this.slots = slots;
+    this.searchShown = false;
+    this.links.replaceChildren(...slots.flatMap(([, node]) => (node ? [node] : [])));
+  }
+
+  /** The node of link slot `i` (see setLinks), or undefined when its address is not a safe http(s) URL. */
+  private makeLink(i: number, ids: { doi?: LinkedId; pmid?: LinkedId; pmcid?: LinkedId }, oa?: OpenAccessCopy): Element | undefined {
+    if (i < 3) {
+      const kind = LINK_KINDS[i]!;
+      const id = (i === 0 ? ids.doi : i === 1 ? ids.pmid : ids.pmcid)!;
+      const href = ownUrl(LINK_URL[kind](id.value));
+      if (!href) return undefined;
+      const proto = (linkProtos[kind + id.source] ??= el(
+        'a',
+        { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind, 'data-reflens-source': id.source },
+        LINK_LABEL[kind],
+      ));
+      const a = proto.cloneNode(true) as HTMLAnchorElement;
+      a.setAttribute('href', href);
+      a.title = `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`;
+      if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
+      return a;
+    }
+    if (i === 3) {
+      const href = safeHttpUrl(oa!.url);
+      if (!href) return undefined;
+      return el('a', {
+        href,
         target: '_blank',
         rel: 'noopener noreferrer',
         'data-reflens-link': 'oa',
         'data-reflens-source': 'lookup',
-        'data-reflens-oa-version': oa.version,
-        title: `Legal open-access copy (${oa.version} version, ${oa.host})`,
-      }, `Free ${/\.pdf($|\?)/i.test(oaHref) ? 'PDF' : 'copy'} · ${oa.version} · ${oa.host}`)]);
+        'data-reflens-oa-version': oa!.version,
+        title: `Legal open-access copy (${oa!.version} version, ${oa!.host})`,
+      }, `Free ${/\.pdf($|\?)/i.test(href) ? 'PDF' : 'copy'} · ${oa!.version} · ${oa!.host}`);
     }
-    if ([ids.doi, ids.pmid, ids.pmcid].some((id) => id?.source === 'lookup')) {
-      wanted.push(['reject', () => el('button', {
-        type: 'button',
-        class: 'reject',
-        'data-reflens-action': 'reject',
-        'aria-label': `Wrong match: remove the looked-up links of reference ${this.n}`,
-        title: 'Wrong match? Remove it (RefLens will remember)',
-      }, '\u2715')]);
-    }
-    const key = wanted.map(([k]) => k).join('\u0001');
-    if (key === this.shownLinks) return;
-    this.shownLinks = key;
-    const shown = new Map<string, Element>();
-    for (const [k, make] of wanted) {
-      const node = this.linkNodes.get(k) ?? make();
-      if (node) shown.set(k, node);
-    }
-    this.linkNodes = shown;
-    this.links.replaceChildren(...shown.values());
+    return el('button', {
+      type: 'button',
+      class: 'reject',
+      'data-reflens-action': 'reject',
+      'aria-label': `Wrong match: remove the looked-up links of reference ${this.n}`,
+      title: 'Wrong match? Remove it (RefLens will remember)',
+    }, '\u2715');
   }
 
   /** Search links for a reference RefLens could not identify: the user decides to send its text elsewhere. */
   setSearchLinks(query: string | undefined): void {
     if (!query) return;
-    this.shownLinks = undefined; // the next setLinks replaces these too
+    this.searchShown = true; // the next setLinks replaces these too
     const q = encodeURIComponent(query.slice(0, 300));
     this.links.append(
       el('a', { href: `https://pubmed.ncbi.nlm.nih.gov/?term=${q}`, target: '_blank', rel: 'noopener noreferrer', class: 'search', 'data-reflens-search': 'pubmed' }, 'Search PubMed'),
