@@ -63,7 +63,6 @@ const menuPending = new WeakMap<EventTarget, ToolsView>();
 let nearView: IntersectionObserver | undefined;
 const buildMenuOf = (target: EventTarget) => menuPending.get(target)?.buildMenu();
 function buildMenuWhenNear(view: ToolsView): void {
-  if (typeof IntersectionObserver !== 'function') return view.buildMenu();
   if (!nearView) {
     nearView = new IntersectionObserver(
       (entries) => {
@@ -126,7 +125,6 @@ export class ToolsView {
   private slots: LinkSlot[] | undefined;
   private searchShown = false;
   private hasFlags = false;
-  private menuBuilt = false;
 
   constructor(
     private readonly item: Element,
@@ -151,15 +149,12 @@ export class ToolsView {
     this.root.append(bar);
   }
 
-  /** Builds the "Cite as…" menu after the copy button, once. */
+  /** Builds the "Cite as…" menu after the copy button, once (bars with menu callbacks only). */
   buildMenu(): void {
-    const cb = this.callbacks.menu;
-    if (!cb || this.menuBuilt) return;
-    this.menuBuilt = true;
-    menuPending.delete(this.host);
-    nearView?.unobserve(this.host);
+    if (!menuPending.delete(this.host)) return;
+    nearView!.unobserve(this.host);
     const select = menuTemplate().cloneNode(true) as HTMLSelectElement;
-    this.noteButton.before(copyAsMenu(this.n, cb, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500), select));
+    this.noteButton.before(copyAsMenu(this.n, this.callbacks.menu!, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500), select));
   }
 
   /** Routes clicks on the copy, note and reject buttons. */
