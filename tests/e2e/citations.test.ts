@@ -79,6 +79,31 @@ describe('citations on the page', () => {
     expect(await clipboard()).toMatch(new RegExp(`^TY  - JOUR\\n[^]*DO  - ${FIRST.doi!.replace(/[.()]/g, '\\$&')}\\n[^]*ER  - $`));
   });
 
+  it('has "Cite as…" next in the tab order as soon as a bar gets keyboard focus, wherever it is', async () => {
+    const last = SEED_EXPECTED[SEED_EXPECTED.length - 1]!;
+    await page.locator(toolsSelector(last.n, 'button[data-reflens-action="copy"]')).focus();
+    await page.keyboard.press('Tab');
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute('data-reflens-action'));
+    expect(await focused()).toBe('copy-as');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('note');
+    // Without focus, every bar in view has its menu (built as it nears the viewport), here at the list's middle.
+    const middle = SEED_EXPECTED[Math.floor(SEED_EXPECTED.length / 2)]!;
+    await page.evaluate((n) => document.querySelector(`[data-reflens-ref="${n}"]`)!.scrollIntoView({ block: 'center' }), middle.n);
+    const inView = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('reflens-tools')]
+          .filter((h) => {
+            const r = h.getBoundingClientRect();
+            return r.bottom > 0 && r.top < innerHeight;
+          })
+          .map((h) => !!h.shadowRoot!.querySelector('select[data-reflens-action="copy-as"]')),
+      );
+    await expect.poll(async () => (await inView()).every(Boolean)).toBe(true);
+    expect((await inView()).length).toBeGreaterThan(3);
+  });
+
   it('copies the focused or right-clicked reference on the keyboard command and the context menu', async () => {
     const worker = await env.browser.liveServiceWorker();
     const commands = await worker.evaluate(() => (globalThis as unknown as WorkerGlobal).chrome.commands.getAll());

@@ -63,19 +63,43 @@ describe('SummaryView', () => {
     expect(document.querySelectorAll('reflens-summary')).toHaveLength(1);
   });
 
-  it('updates after results arrive, once per task', async () => {
+  it('updates after results arrive, once for many refreshes, writing only what changed', async () => {
     const { sources } = page(['pending', 'pending']);
-    const view = new SummaryView(() => sources);
+    const source = vi.fn(() => sources);
+    const view = new SummaryView(source);
     view.place(sources[0]!.item);
     expect(view.host.getAttribute('data-reflens-summary-pending')).toBe('2');
+    const root = view.host.shadowRoot!;
+    const written: string[] = [];
+    new MutationObserver((records) => written.push(...records.map((r) => r.attributeName ?? r.type))).observe(view.host, { attributes: true });
+    source.mockClear();
     for (const s of sources) s.item.setAttribute('data-reflens-state', 'resolved');
     view.refresh();
     view.refresh();
     expect(view.host.getAttribute('data-reflens-summary-resolved')).toBe('0');
+    await vi.waitFor(() => expect(view.host.getAttribute('data-reflens-summary-resolved')).toBe('2'));
+    expect(source).toHaveBeenCalledTimes(1);
     await Promise.resolve();
-    expect(view.host.getAttribute('data-reflens-summary-resolved')).toBe('2');
-    expect(view.host.shadowRoot!.querySelector('.jumps')!.hasAttribute('hidden')).toBe(true);
+    expect(written.sort()).toEqual(['data-reflens-summary-pending', 'data-reflens-summary-resolved']);
+    expect(root.querySelector('.jumps')!.hasAttribute('hidden')).toBe(true);
+
+    // A flag arriving adds its jump link; a render that changes nothing keeps the same nodes.
+    sources[1]!.result = { flags: [flag('correction')] };
+    view.render();
+    const jump = root.querySelector('a[data-reflens-summary-jump="2"]');
+    expect(jump).not.toBeNull();
+    expect(root.querySelector('.jumps')!.hasAttribute('hidden')).toBe(false);
+    view.render();
+    expect(root.querySelector('a[data-reflens-summary-jump="2"]')).toBe(jump);
+    sources[1]!.result = { flags: [flag('retracted')] };
+    view.render();
+    expect(root.querySelector('a[data-reflens-summary-jump="2"]')?.getAttribute('data-kind')).toBe('retracted');
+    sources[1]!.result = {};
+    view.render();
+    expect(root.querySelector('a[data-reflens-summary-jump]')).toBeNull();
+    expect(root.querySelector('.jumps')!.hasAttribute('hidden')).toBe(true);
   });
+
 
   it('goes right before the first item when the list has no list element, and never parses text as HTML', () => {
     document.body.innerHTML = '<section><h2>References</h2><div class="ref">A</div><div class="ref">B</div></section>';

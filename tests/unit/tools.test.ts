@@ -25,7 +25,14 @@ describe('tools view (cloned from one template)', () => {
     expect(v.host.localName).toBe('reflens-tools');
     expect(root.mode).toBe('open');
     expect(root.querySelector('button[data-reflens-action="copy"]')?.getAttribute('aria-label')).toBe('Copy citation of reference 7');
+    // "Cite as…" is built when the bar gets focus (or nears the viewport, below), right after the copy button.
+    expect(root.querySelector('select[data-reflens-action="copy-as"]')).toBeNull();
+    root.querySelector('button[data-reflens-action="copy"]')!.dispatchEvent(new FocusEvent('focusin', { bubbles: true, composed: true }));
+    const actions = () => [...root.querySelectorAll('[data-reflens-action]')].map((e) => e.getAttribute('data-reflens-action'));
+    expect(actions()).toEqual(['copy', 'copy-as', 'note']);
     expect(root.querySelector('select[data-reflens-action="copy-as"]')?.getAttribute('aria-label')).toContain('reference 7');
+    root.querySelector('button[data-reflens-action="note"]')!.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
+    expect(actions()).toEqual(['copy', 'copy-as', 'note']); // once
     const note = root.querySelector('button[data-reflens-action="note"]') as HTMLButtonElement;
     // The note panel is built when first opened (or when a stored note arrives).
     expect(root.querySelector('textarea[data-reflens-note]')).toBeNull();
@@ -38,6 +45,43 @@ describe('tools view (cloned from one template)', () => {
     // A second view does not share nodes with the first.
     const other = view(8);
     expect(other.root.querySelector('button[data-reflens-action="copy"]')?.getAttribute('aria-label')).toBe('Copy citation of reference 8');
+  });
+
+  it('builds "Cite as…" when the bar nears the viewport, through one shared observer', async () => {
+    const observed = new Set<Element>();
+    let notify: ((entries: Array<{ target: Element; isIntersecting: boolean }>) => void) | undefined;
+    let made = 0;
+    vi.stubGlobal('IntersectionObserver', class {
+      constructor(cb: typeof notify) {
+        made++;
+        notify = cb;
+      }
+      observe(t: Element) {
+        observed.add(t);
+      }
+      unobserve(t: Element) {
+        observed.delete(t);
+      }
+    });
+    vi.resetModules();
+    try {
+      const { ToolsView: Fresh } = await import('../../src/content/ui/tools');
+      const menu = { listStyles: async () => [], copyAs: async () => '', saveToZotero: async () => '' };
+      const item = document.createElement('li');
+      const [a, b] = [1, 2].map((n) => new Fresh(item, n, { copy: vi.fn(), saveNote: vi.fn(), rejectMatch: vi.fn(), menu }));
+      const plain = new Fresh(item, 3, { copy: vi.fn(), saveNote: vi.fn(), rejectMatch: vi.fn() });
+      expect(made).toBe(1);
+      expect([...observed]).toEqual([a!.host, b!.host]); // not the bar without a menu
+      const select = (v: typeof a) => v!.host.shadowRoot!.querySelector('select[data-reflens-action="copy-as"]');
+      notify!([{ target: a!.host, isIntersecting: false }, { target: b!.host, isIntersecting: true }]);
+      expect(select(a)).toBeNull();
+      expect(select(b)?.getAttribute('aria-label')).toContain('reference 2');
+      expect([...observed]).toEqual([a!.host]);
+      expect(select(plain)).toBeNull();
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 
   it('routes clicks on copy, note and reject to their actions', async () => {

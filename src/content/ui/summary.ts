@@ -111,6 +111,9 @@ const SUMMARY_CSS = `
 `;
 
 
+/** A refresh waits for an idle period at most this long. */
+const REFRESH_WITHIN_MS = 250;
+
 /** Containers in which a foreign element would break the list's markup or ARIA roles: the panel goes before them. */
 const LIST_TAGS = new Set(['ol', 'ul', 'dl']);
 const TABLE_PARTS = new Set(['table', 'tbody', 'thead', 'tfoot', 'tr']);
@@ -126,6 +129,9 @@ export class SummaryView {
   private readonly line: HTMLElement;
   private readonly jumps: HTMLElement;
   private scheduled = false;
+  /** The count attributes and jump links last written. */
+  private readonly shown: Record<string, string> = {};
+  private shownFlagged: FlaggedReference[] = [];
 
   constructor(
     private readonly source: () => Iterable<SummarySource>,
@@ -171,32 +177,36 @@ export class SummaryView {
     this.render();
   }
 
-  /** Re-renders once after the current task's changes (many results arrive in one loop). */
+  /**
+   * Re-renders once, in the page's next idle period (within REFRESH_WITHIN_MS): results arrive in batches whose
+   * slices each ask for it, and it counts every reference of the page.
+   */
   refresh(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    queueMicrotask(() => {
+    const run = () => {
       this.scheduled = false;
       this.render();
-    });
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: REFRESH_WITHIN_MS });
+    else setTimeout(run, 0);
   }
 
+  /** Writes what changed since the last render: counts, text and jump links. */
   render(): void {
     const { counts, flagged } = summarise(this.source());
-    const attrs: Record<string, number> = {
-      total: counts.total,
-      resolved: counts.resolved,
-      pending: counts.pending,
-      oa: counts.oa,
-      flagged: counts.flagged,
-      retracted: counts.retracted,
-      corrected: counts.corrected,
-      concern: counts.concern,
-    };
-    for (const [k, v] of Object.entries(attrs)) this.host.setAttribute(`data-reflens-summary-${k}`, String(v));
+    for (const [k, v] of Object.entries(counts)) {
+      const value = String(v);
+      if (this.shown[k] === value) continue;
+      this.shown[k] = value;
+      this.host.setAttribute(`data-reflens-summary-${k}`, value);
+    }
     const text = summaryText(counts);
     if (this.line.textContent !== text) this.line.textContent = text; // unchanged text is not announced again
 
+    const was = this.shownFlagged;
+    if (flagged.length === was.length && flagged.every((f, i) => f.item === was[i]!.item && `${f.kinds}` === `${was[i]!.kinds}`)) return;
+    this.shownFlagged = flagged;
     const frag = document.createDocumentFragment();
     for (const kind of FLAG_ORDER) {
       const refs = flagged.filter((f) => f.kinds.includes(kind));

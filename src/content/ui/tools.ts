@@ -25,30 +25,55 @@ const FLAG_LABEL: Record<Flag['kind'], string> = {
 const SAVE_DELAY_MS = 700;
 
 /**
- * The static part of every tools bar (with or without the "Cite as…" menu), built once and cloned: cloning a tree is
- * far cheaper per reference than creating and attributing each element (a 5,000-item list builds 5,000 of these).
- * Template and clones live in a document without a window until they go into a shadow root: a menu made in the
- * page's document tells the browser its selection changed, and Chromium's autofill then re-reads every form control
- * of the page with forced layouts (half a second for 200 references).
+ * The static part of every tools bar, built once and cloned: cloning a tree is far cheaper per reference than
+ * creating and attributing each element (a 5,000-item list builds 5,000 of these). Templates and clones live in a
+ * document without a window until they go into a shadow root: a menu made in the page's document tells the browser
+ * its selection changed, and Chromium's autofill then re-reads every form control of the page with forced layouts
+ * (half a second for 200 references).
  */
-const templates = new Map<boolean, HTMLElement>();
-function barTemplate(menu: boolean): HTMLElement {
-  let bar = templates.get(menu);
-  if (bar) return bar;
-  const doc = document.implementation.createHTMLDocument('');
+let templateDoc: Document | undefined;
+const protoDoc = (): Document => (templateDoc ??= document.implementation.createHTMLDocument(''));
+let barProto: HTMLElement | undefined;
+function barTemplate(): HTMLElement {
+  if (barProto) return barProto;
+  const doc = protoDoc();
   const make = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string>, text?: string) => el(tag, attrs, text, doc);
-  bar = make('div', { class: 'bar', role: 'group' });
-  bar.append(
+  barProto = make('div', { class: 'bar', role: 'group' });
+  barProto.append(
     make('span', { class: 'brand', 'aria-hidden': 'true' }, 'RefLens'),
     make('span', { class: 'bar' }),
     make('button', { type: 'button', 'data-reflens-action': 'copy' }, 'Cite'),
-    ...(menu ? [emptyCopyAsMenu(doc)] : []),
     make('button', { type: 'button', 'data-reflens-action': 'note', 'aria-expanded': 'false' }, 'Note'),
     make('span', { class: 'bar' }),
     make('span', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-reflens-status-message': '' }),
   );
-  templates.set(menu, bar);
-  return bar;
+  return barProto;
+}
+
+let menuProto: HTMLSelectElement | undefined;
+const menuTemplate = (): HTMLSelectElement => (menuProto ??= emptyCopyAsMenu(protoDoc()));
+
+/**
+ * "Cite as…" is built when its bar comes near the viewport, or when anything in the bar gets focus or the pointer:
+ * a native select costs more to clone than the rest of the bar (its shadow tree), and most bars of a long list are
+ * never seen. The margin builds it well before it scrolls into view. One observer and one pair of window listeners
+ * (whose events' composed path holds the host) serve every bar.
+ */
+const menuPending = new WeakMap<EventTarget, ToolsView>();
+let nearView: IntersectionObserver | undefined;
+const buildMenuOf = (target: EventTarget) => menuPending.get(target)?.buildMenu();
+function buildMenuWhenNear(view: ToolsView): void {
+  if (!nearView) {
+    nearView = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) if (e.isIntersecting) buildMenuOf(e.target);
+      },
+      { rootMargin: '1500px 0px' },
+    );
+    for (const type of ['focusin', 'pointerover']) addEventListener(type, (ev) => ev.composedPath().forEach(buildMenuOf), { capture: true, passive: true });
+  }
+  menuPending.set(view.host, view);
+  nearView.observe(view.host);
 }
 
 /** The note panel, built for a reference when its note is first opened or a stored note arrives. */
@@ -72,6 +97,11 @@ const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
  */
 const ownUrl = (url: string): string | undefined => (DOT_SEGMENT.test(url) ? safeHttpUrl(url) : url);
 
+/** What a link slot shows, and its node. */
+type LinkSlot = [key: string, node: Element | undefined];
+const LINK_KINDS: IdKind[] = ['doi', 'pubmed', 'pmc'];
+const LINK_URL: Record<IdKind, (value: string) => string> = { doi: doiUrl, pubmed: pubmedUrl, pmc: pmcUrl };
+
 /** Identifier links are clones of these, by kind and source (label, target and rel set once). */
 const linkProtos: Record<string, HTMLAnchorElement> = {};
 
@@ -91,9 +121,9 @@ export class ToolsView {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private saver: NoteSaver | undefined;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
-  private shownLinks: string | undefined;
-  /** The links and reject button shown, by what they show. */
-  private linkNodes = new Map<string, Element>();
+  /** The links and reject button shown, by slot (see setLinks). */
+  private slots: LinkSlot[] | undefined;
+  private searchShown = false;
   private hasFlags = false;
 
   constructor(
@@ -104,22 +134,27 @@ export class ToolsView {
     this.host = document.createElement('reflens-tools');
     this.root = this.host.attachShadow({ mode: 'open' });
     applyStyles(this.root);
-    const bar = barTemplate(!!callbacks.menu).cloneNode(true) as HTMLElement;
+    const bar = barTemplate().cloneNode(true) as HTMLElement;
     const controls = bar.children as unknown as HTMLElement[];
-    const copy = controls[2]!;
-    const menu = callbacks.menu ? (controls[3] as HTMLSelectElement) : undefined;
-    const rest = menu ? 4 : 3;
     this.links = controls[1]!;
-    this.noteButton = controls[rest] as HTMLButtonElement;
-    this.flags = controls[rest + 1]!;
-    this.status = controls[rest + 2]!;
-    if (menu) copyAsMenu(n, callbacks.menu!, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500), menu);
+    this.noteButton = controls[3] as HTMLButtonElement;
+    this.flags = controls[4]!;
+    this.status = controls[5]!;
     bar.setAttribute('aria-label', `RefLens tools for reference ${n}`);
-    copy.setAttribute('aria-label', `Copy citation of reference ${n}`);
+    controls[2]!.setAttribute('aria-label', `Copy citation of reference ${n}`);
     this.noteButton.setAttribute('aria-label', `Private note on reference ${n}`);
     // One listener on the root (this object's handleEvent) instead of one closure per control.
     this.root.addEventListener('click', this);
+    if (callbacks.menu) buildMenuWhenNear(this);
     this.root.append(bar);
+  }
+
+  /** Builds the "Cite as…" menu after the copy button, once (bars with menu callbacks only). */
+  buildMenu(): void {
+    if (!menuPending.delete(this.host)) return;
+    nearView!.unobserve(this.host);
+    const select = menuTemplate().cloneNode(true) as HTMLSelectElement;
+    this.noteButton.before(copyAsMenu(this.n, this.callbacks.menu!, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500), select));
   }
 
   /** Routes clicks on the copy, note and reject buttons. */
@@ -186,64 +221,67 @@ export class ToolsView {
    * target, source and confidence are unchanged stays as it is.
    */
   setLinks(ids: { doi?: LinkedId; pmid?: LinkedId; pmcid?: LinkedId }, oa?: OpenAccessCopy): void {
-    const wanted: Array<[string, () => Element | undefined]> = [];
-    const add = (kind: IdKind, id: LinkedId | undefined, url: (v: string) => string) => {
-      if (!id) return;
-      wanted.push([`${kind}\u0000${id.value}\u0000${id.source}\u0000${id.confidence ?? ''}`, () => {
-        const href = ownUrl(url(id.value));
-        if (!href) return undefined;
-        const proto = (linkProtos[`${kind} ${id.source}`] ??= el(
-          'a',
-          { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind, 'data-reflens-source': id.source },
-          LINK_LABEL[kind],
-        ));
-        const a = proto.cloneNode(true) as HTMLAnchorElement;
-        a.setAttribute('href', href);
-        a.title = `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`;
-        if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
-        return a;
-      }]);
-    };
-    add('doi', ids.doi, doiUrl);
-    add('pubmed', ids.pmid, pubmedUrl);
-    add('pmc', ids.pmcid, pmcUrl);
-    const oaHref = oa && safeHttpUrl(oa.url);
-    if (oa && oaHref) {
-      wanted.push([`oa\u0000${oaHref}\u0000${oa.version}\u0000${oa.host}`, () => el('a', {
-        href: oaHref,
+    const key = (id?: LinkedId) => (id ? `${id.value}\u0000${id.source}\u0000${id.confidence ?? ''}` : '');
+    const lookup = ids.doi?.source === 'lookup' || ids.pmid?.source === 'lookup' || ids.pmcid?.source === 'lookup';
+    // One slot per kind of link, in order: DOI, PubMed, PMC, free copy, reject button ('' when absent).
+    const keys = [key(ids.doi), key(ids.pmid), key(ids.pmcid), oa ? `${oa.url}\u0000${oa.version}\u0000${oa.host}` : '', lookup ? 'reject' : ''];
+    let changed = this.searchShown;
+    const slots = keys.map((k, i): LinkSlot => {
+      const old = this.slots?.[i];
+      if (old?.[0] === k) return old;
+      changed = true;
+      return [k, k ? this.makeLink(i, ids, oa) : undefined];
+    });
+    if (!changed) return;
+    this.slots = slots;
+    this.searchShown = false;
+    this.links.replaceChildren(...slots.flatMap(([, node]) => (node ? [node] : [])));
+  }
+
+  /** The node of link slot `i` (see setLinks), or undefined when its address is not a safe http(s) URL. */
+  private makeLink(i: number, ids: { doi?: LinkedId; pmid?: LinkedId; pmcid?: LinkedId }, oa?: OpenAccessCopy): Element | undefined {
+    if (i < 3) {
+      const kind = LINK_KINDS[i]!;
+      const id = (i === 0 ? ids.doi : i === 1 ? ids.pmid : ids.pmcid)!;
+      const href = ownUrl(LINK_URL[kind](id.value));
+      if (!href) return undefined;
+      const proto = (linkProtos[kind + id.source] ??= el(
+        'a',
+        { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind, 'data-reflens-source': id.source },
+        LINK_LABEL[kind],
+      ));
+      const a = proto.cloneNode(true) as HTMLAnchorElement;
+      a.setAttribute('href', href);
+      a.title = `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`;
+      if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
+      return a;
+    }
+    if (i === 3) {
+      const href = safeHttpUrl(oa!.url);
+      if (!href) return undefined;
+      return el('a', {
+        href,
         target: '_blank',
         rel: 'noopener noreferrer',
         'data-reflens-link': 'oa',
         'data-reflens-source': 'lookup',
-        'data-reflens-oa-version': oa.version,
-        title: `Legal open-access copy (${oa.version} version, ${oa.host})`,
-      }, `Free ${/\.pdf($|\?)/i.test(oaHref) ? 'PDF' : 'copy'} · ${oa.version} · ${oa.host}`)]);
+        'data-reflens-oa-version': oa!.version,
+        title: `Legal open-access copy (${oa!.version} version, ${oa!.host})`,
+      }, `Free ${/\.pdf($|\?)/i.test(href) ? 'PDF' : 'copy'} · ${oa!.version} · ${oa!.host}`);
     }
-    if ([ids.doi, ids.pmid, ids.pmcid].some((id) => id?.source === 'lookup')) {
-      wanted.push(['reject', () => el('button', {
-        type: 'button',
-        class: 'reject',
-        'data-reflens-action': 'reject',
-        'aria-label': `Wrong match: remove the looked-up links of reference ${this.n}`,
-        title: 'Wrong match? Remove it (RefLens will remember)',
-      }, '\u2715')]);
-    }
-    const key = wanted.map(([k]) => k).join('\u0001');
-    if (key === this.shownLinks) return;
-    this.shownLinks = key;
-    const shown = new Map<string, Element>();
-    for (const [k, make] of wanted) {
-      const node = this.linkNodes.get(k) ?? make();
-      if (node) shown.set(k, node);
-    }
-    this.linkNodes = shown;
-    this.links.replaceChildren(...shown.values());
+    return el('button', {
+      type: 'button',
+      class: 'reject',
+      'data-reflens-action': 'reject',
+      'aria-label': `Wrong match: remove the looked-up links of reference ${this.n}`,
+      title: 'Wrong match? Remove it (RefLens will remember)',
+    }, '\u2715');
   }
 
   /** Search links for a reference RefLens could not identify: the user decides to send its text elsewhere. */
   setSearchLinks(query: string | undefined): void {
     if (!query) return;
-    this.shownLinks = undefined; // the next setLinks replaces these too
+    this.searchShown = true; // the next setLinks replaces these too
     const q = encodeURIComponent(query.slice(0, 300));
     this.links.append(
       el('a', { href: `https://pubmed.ncbi.nlm.nih.gov/?term=${q}`, target: '_blank', rel: 'noopener noreferrer', class: 'search', 'data-reflens-search': 'pubmed' }, 'Search PubMed'),
