@@ -17,7 +17,7 @@ a[data-reflens-source="lookup"]{border-style:dashed}
 :host([data-has-note]) button[data-reflens-action="note"]{background:#fff5cc;border-color:#d4a72c;color:#6b4f00}
 a.search{border-style:dotted;color:#57606a}
 button.reject{padding:0 5px;color:#57606a}
-.brand{color:#57606a;font-weight:600;letter-spacing:.02em;margin-right:2px}
+.brand,.tools::before{color:#57606a;font-weight:600;letter-spacing:.02em;margin-right:2px}.tools::before{content:"RefLens"/""}
 .flag{padding:0 7px;border-radius:10px;background:#ffebe9;border:1px solid #ff8182;color:#a40e26;font-weight:600}
 .flag[data-reflens-flag="correction"]{background:#fff8c5;border-color:#d4a72c;color:#6b4f00}
 .status{color:#57606a;min-height:1em}

@@ -38,13 +38,12 @@ function barTemplate(): HTMLElement {
   if (barProto) return barProto;
   const doc = protoDoc();
   const make = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string>, text?: string) => el(tag, attrs, text, doc);
-  barProto = make('div', { class: 'bar', role: 'group' });
+  // The brand is drawn by the style sheet and the flags' container is made when a flag comes: fewer nodes to clone.
+  barProto = make('div', { class: 'bar tools', role: 'group' });
   barProto.append(
-    make('span', { class: 'brand', 'aria-hidden': 'true' }, 'RefLens'),
     make('span', { class: 'bar' }),
     make('button', { type: 'button', 'data-reflens-action': 'copy' }, 'Cite'),
     make('button', { type: 'button', 'data-reflens-action': 'note', 'aria-expanded': 'false' }, 'Note'),
-    make('span', { class: 'bar' }),
     make('span', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-reflens-status-message': '' }),
   );
   return barProto;
@@ -113,7 +112,7 @@ export class ToolsView {
   readonly host: HTMLElement;
   private readonly root: ShadowRoot;
   private readonly links: HTMLElement;
-  private readonly flags: HTMLElement;
+  private flags: HTMLElement | undefined;
   private readonly status: HTMLElement;
   private notePanel: HTMLElement | undefined;
   private textarea: HTMLTextAreaElement | undefined;
@@ -136,12 +135,11 @@ export class ToolsView {
     applyStyles(this.root);
     const bar = barTemplate().cloneNode(true) as HTMLElement;
     const controls = bar.children as unknown as HTMLElement[];
-    this.links = controls[1]!;
-    this.noteButton = controls[3] as HTMLButtonElement;
-    this.flags = controls[4]!;
-    this.status = controls[5]!;
+    this.links = controls[0]!;
+    this.noteButton = controls[2] as HTMLButtonElement;
+    this.status = controls[3]!;
     bar.setAttribute('aria-label', `RefLens tools for reference ${n}`);
-    controls[2]!.setAttribute('aria-label', `Copy citation of reference ${n}`);
+    controls[1]!.setAttribute('aria-label', `Copy citation of reference ${n}`);
     this.noteButton.setAttribute('aria-label', `Private note on reference ${n}`);
     // One listener on the root (this object's handleEvent) instead of one closure per control.
     this.root.addEventListener('click', this);
@@ -292,6 +290,10 @@ export class ToolsView {
   setFlags(flags: Flag[] = []): void {
     if (flags.length === 0 && !this.hasFlags) return;
     this.hasFlags = flags.length > 0;
+    if (!this.flags) {
+      this.flags = el('span', { class: 'bar' });
+      this.status.before(this.flags);
+    }
     this.flags.replaceChildren(
       ...flags.map((f) => {
         const href = safeHttpUrl(f.url);
