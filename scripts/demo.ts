@@ -82,6 +82,9 @@ async function main(): Promise<void> {
     }
 
     await mkdir(OUT_DIR, { recursive: true });
+    // The bars skip rendering while off screen (content-visibility), which a full-page capture would show as gaps;
+    // a page style on the host (as users' style sheets may set) renders them all for the pictures.
+    await page.addStyleTag({ content: 'reflens-tools { content-visibility: visible }' });
     await page.screenshot({ path: join(OUT_DIR, 'seed-page.png'), fullPage: true });
     const section = await referencesClip(page);
     // The close-up shows the start of the list (the whole list is in seed-page.png), readable at full size.
