@@ -251,11 +251,10 @@ export class Resolver {
   async citationItems(refs: CitedReference[]): Promise<CslItem[]> {
     const on = this.switches();
     const keys = refs.map((ref) => cacheKey(referenceFingerprint(ref), on));
-    const hits = (await this.deps.results?.getMany<CachedResult>(keys)) ?? new Map<string, { value: CachedResult }>();
+    const cached = await this.cachedResults(keys);
     return refs.map((ref, i) => {
       const shown = ref.shownIds ?? ref.ids;
-      const hit = hits.get(keys[i]!)?.value;
-      const known = hit?.v === RESULT_CACHE_VERSION ? hit.r : this.uncached.get(keys[i]!);
+      const known = cached[i] ?? this.uncached.get(keys[i]!);
       if (known && sameIds(known, shown)) return { ...known.csl, id: `ref-${ref.n}` };
       const csl = structuredCsl(ref, true);
       for (const [field, id] of [['DOI', shown.doi], ['PMID', shown.pmid], ['PMCID', shown.pmcid]] as const) {
@@ -283,9 +282,9 @@ export class Resolver {
   private async prepare(refs: ReferenceInput[], on: ServiceSwitches): Promise<Work[]> {
     const fingerprints = refs.map(referenceFingerprint);
     const keys = fingerprints.map((f) => cacheKey(f, on));
-    const [rejected, hits] = await Promise.all([
+    const [rejected, cached] = await Promise.all([
       Promise.all(fingerprints.map((f) => this.deps.rejections.get(f))),
-      this.deps.results?.getMany<CachedResult>(keys) ?? new Map<string, { value: CachedResult }>(),
+      this.cachedResults(keys),
     ]);
     return refs.map((ref, i) => {
       const w: Work = {
@@ -299,11 +298,20 @@ export class Resolver {
         rejected: rejected[i]!,
         failures: [],
       };
-      const hit = hits.get(w.cacheKey)?.value;
-      if (hit?.v === RESULT_CACHE_VERSION && ![hit.r.doi, hit.r.pmid, hit.r.pmcid].some((id) => id && w.rejected.has(id.value))) {
-        w.cached = { ...hit.r, n: ref.n, csl: { ...hit.r.csl, id: `ref-${ref.n}` } };
+      const hit = cached[i];
+      if (hit && ![hit.doi, hit.pmid, hit.pmcid].some((id) => id && w.rejected.has(id.value))) {
+        w.cached = { ...hit, n: ref.n, csl: { ...hit.csl, id: `ref-${ref.n}` } };
       }
       return w;
+    });
+  }
+
+  /** The result cache's entries under `keys`, in order (undefined where missing or of an older format). */
+  private async cachedResults(keys: string[]): Promise<Array<CachedResult['r'] | undefined>> {
+    const hits = (await this.deps.results?.getMany<CachedResult>(keys)) ?? new Map<string, { value: CachedResult }>();
+    return keys.map((key) => {
+      const hit = hits.get(key)?.value;
+      return hit?.v === RESULT_CACHE_VERSION ? hit.r : undefined;
     });
   }
 
