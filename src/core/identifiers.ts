@@ -1,5 +1,6 @@
 import { issuedYear, type CslItem } from './csl';
 import type { Identifiers } from './reference';
+import { hasDotSegment } from './url';
 
 /*
  * Identifier extraction and normalisation (DOI, PMID, PMCID, arXiv). Pure; never throws.
@@ -208,12 +209,11 @@ function lowerParams(u: URL): (name: string) => string {
  */
 const PLAIN_DOI_LINK = /^https?:\/\/(?:(?:www|dx)\.)?doi\.org\/(10\.[^\s%\\?#]+)$/i;
 const PLAIN_PUBMED_LINK = /^https?:\/\/pubmed\.ncbi\.nlm\.nih\.gov\/(\d{1,20})\/?$/i;
-const DOT_SEGMENT = /\/\.{1,2}(?:\/|$)/;
 
 function plainResolverLink(href: string): Identifiers | undefined {
   const doi = PLAIN_DOI_LINK.exec(href)?.[1];
   if (doi) {
-    if (DOT_SEGMENT.test(doi)) return undefined;
+    if (hasDotSegment(doi)) return undefined;
     const d = normalizeDoi(doi);
     return compact({ doi: d, arxiv: arxivFromDoi(d) });
   }

@@ -8,3 +8,7 @@ export function safeHttpUrl(input: string | undefined | null, base?: string): st
     return undefined;
   }
 }
+
+/** A dot segment ("/./", "/..", "/%2e") that the URL parser would resolve away: a URL holding one is not as written. */
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
+export const hasDotSegment = (url: string): boolean => DOT_SEGMENT.test(url);

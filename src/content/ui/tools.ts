@@ -1,6 +1,6 @@
 import { doiUrl, pmcUrl, pubmedUrl } from '../../core/identifiers';
 import type { Flag, IdKind, LinkedId, OpenAccessCopy, ReferenceResult } from '../../core/reference';
-import { safeHttpUrl } from '../../core/url';
+import { hasDotSegment, safeHttpUrl } from '../../core/url';
 import { NoteSaver, type SavedNote } from '../note-saver';
 import { copyAsMenu, emptyCopyAsMenu, type CopyMenuCallbacks } from './copy-menu';
 import { applyStyles, el } from './styles';
@@ -88,13 +88,11 @@ function notePanelTemplate(): HTMLElement {
   return notePanelProto;
 }
 
-/** A dot segment ("/./", "/..", "/%2e") that the URL parser would resolve away. */
-const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
 /**
  * A DOI, PubMed or PMC link as its builder made it (a fixed https origin and an encoded value, which the URL parser
  * leaves as is) unless it holds a dot segment; parsing each of them cost a URL object per link of every reference.
  */
-const ownUrl = (url: string): string | undefined => (DOT_SEGMENT.test(url) ? safeHttpUrl(url) : url);
+const ownUrl = (url: string): string | undefined => (hasDotSegment(url) ? safeHttpUrl(url) : url);
 
 /** What a link slot shows, and its node. */
 type LinkSlot = [key: string, node: Element | undefined];
