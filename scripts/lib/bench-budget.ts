@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { EXTENSION_DIR, launchBrowser, mountFakeServices, startServer } from '../../tests/e2e/harness';
 import { plainPage, type GeneratedPage } from '../../tests/e2e/hostile-page';
-import { profileBreakdown, type CpuProfile } from './cpu-profile';
+import { extensionCpuMs, profileBreakdown, type CpuProfile } from './cpu-profile';
 
 export interface SizeFigures {
   refs: number;
@@ -53,29 +53,6 @@ const LONG_TASK_OBSERVER = `(() => {
 
 const urlFor = (n: number) => `https://www.thelancet.com/journals/lancet/article/PIIS0140-6736(99)9${String(n).padStart(4, '0')}-0/fulltext`;
 const CONTROL_ORIGIN = 'https://reflens-bench-control.example';
-
-/** Sampled CPU time (ms) of stacks that include an extension script frame. */
-function extensionCpuMs(profile: CpuProfile): number {
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const ours = new Map<number, boolean>();
-  const isOurs = (id: number): boolean => {
-    const known = ours.get(id);
-    if (known !== undefined) return known;
-    const node = byId.get(id);
-    const p = parent.get(id);
-    const v = !!node && (node.callFrame.url.startsWith('chrome-extension://') || (p !== undefined && isOurs(p)));
-    ours.set(id, v);
-    return v;
-  };
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  let us = 0;
-  // timeDeltas[i + 1] is the time spent in sample i (until the next sample was taken).
-  for (let i = 0; i < samples.length; i++) if (isOurs(samples[i]!)) us += deltas[i + 1] ?? 0;
-  return us / 1000;
-}
 
 async function jsHeapAfterGc(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');

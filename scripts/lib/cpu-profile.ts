@@ -26,7 +26,10 @@ function label(n: ProfileNode): string {
   return `${name} ${file}:${lineNumber + 1}`;
 }
 
-/** Per sample: its stack (leaf first) when the stack holds an extension frame, with the sample's duration in µs. */
+/**
+ * Per sample: its stack (leaf first) when the stack holds an extension frame, with the sample's duration in µs
+ * (timeDeltas[i + 1] is the time spent in sample i, until the next sample was taken).
+ */
 function ourSamples(profile: CpuProfile): Array<{ stack: ProfileNode[]; us: number }> {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -49,6 +52,11 @@ function ourSamples(profile: CpuProfile): Array<{ stack: ProfileNode[]; us: numb
     if (stack.some(isExtension)) out.push({ stack, us: deltas[i + 1] ?? 0 });
   }
   return out;
+}
+
+/** Sampled CPU time (ms) of stacks that include an extension script frame. */
+export function extensionCpuMs(profile: CpuProfile): number {
+  return ourSamples(profile).reduce((s, x) => s + x.us, 0) / 1000;
 }
 
 function top(map: Map<string, number>, n: number, totalUs: number): string[] {
