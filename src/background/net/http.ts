@@ -405,13 +405,14 @@ export class Http {
   }
 
   private assertClosed(service: ServiceName): void {
+    if (this.breaker(service).openUntil > this.opts.now()) throw this.closedError(service);
+  }
+
+  /** The error of a request refused while the service's circuit is open: why, and when to try again. */
+  private closedError(service: ServiceName): ServiceError {
     const b = this.breaker(service);
-    const left = b.openUntil - this.opts.now();
-    if (left > 0) {
-      throw new ServiceError(service, b.lastKind, closedMessage(service, b.lastKind, left), {
-        retryAfterMs: left,
-      });
-    }
+    const left = Math.max(0, b.openUntil - this.opts.now());
+    return new ServiceError(service, b.lastKind, closedMessage(service, b.lastKind, left), { retryAfterMs: left });
   }
 
   private recordFailure(service: ServiceName, error: ServiceError): void {
@@ -434,10 +435,7 @@ export class Http {
     const limited = kind === 'rate-limited';
     this.emit(service, limited ? 'rate-limited' : 'unavailable', pausedMessage(service, kind, ms), ms);
     // Requests already queued would each wait for a place in the rate window only to fail: fail them now.
-    this.scheduler.dropQueued(service, () => {
-      const left = Math.max(0, b.openUntil - this.opts.now());
-      return new ServiceError(service, kind, closedMessage(service, kind, left), { retryAfterMs: left });
-    });
+    this.scheduler.dropQueued(service, () => this.closedError(service));
   }
 
   private recordSuccess(service: ServiceName): void {
