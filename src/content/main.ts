@@ -36,9 +36,13 @@ const MAX_INSERT_BATCH = 500;
 const MIN_INSERT_BATCH = 250;
 const RESCAN_DELAY_MS = 250;
 
-interface Entry {
+/** An item as read from the page, before its tools are built. */
+interface ReadItem {
   item: Element;
   input: ReferenceInput;
+}
+
+interface Entry extends ReadItem {
   view: ToolsView;
   /** The last result shown, without its note (notes change on their own). */
   result?: Omit<ResultForPage, 'note'>;
@@ -228,13 +232,15 @@ class PageController {
 
     // Every item is read first, so that the first lookups leave before the tools are built and laid out (the
     // background works meanwhile); tools are built off the page in slices and go into it in a few large batches.
-    const added = await this.readAll(adapter, fresh);
-    const firstAnswer = this.ask(added.slice(0, RESOLVE_BATCH));
+    const read = await this.readAll(adapter, fresh);
+    const firstAnswer = this.ask(read.slice(0, RESOLVE_BATCH));
+    const added: Entry[] = [];
     let built: Entry[] = [];
     let lastInsert = performance.now();
     pausedMs = 0;
-    await sliced(added, (entry) => {
-      this.build(entry);
+    await sliced(read, (r) => {
+      const entry = this.build(r);
+      added.push(entry);
       built.push(entry);
       // In one task, so that the browser lays the page out once for the whole batch.
       const due = Math.min(MAX_INSERT_EVERY_MS, Math.max(INSERT_EVERY_MS, RENDER_SHARE * pausedMs));
@@ -261,8 +267,8 @@ class PageController {
   }
 
   /** Reads the items (all the background needs to look them up), in slices. */
-  private async readAll(adapter: SiteAdapter, fresh: Array<{ item: Element; n: number }>): Promise<Entry[]> {
-    const out: Entry[] = [];
+  private async readAll(adapter: SiteAdapter, fresh: Array<{ item: Element; n: number }>): Promise<ReadItem[]> {
+    const out: ReadItem[] = [];
     await sliced(fresh, ({ item, n }) => {
       let input: ReferenceInput;
       try {
@@ -270,15 +276,14 @@ class PageController {
       } catch {
         input = { n, text: collapse(item.textContent ?? ''), ids: {}, csl: {} };
       }
-      // The view comes in build(); until then the entry is known only to the scan that read it.
-      out.push({ item, input, view: undefined as unknown as ToolsView });
+      out.push({ item, input });
     });
     return out;
   }
 
   /** Builds the tools of a read item, without touching the page yet. */
-  private build(entry: Entry): void {
-    const { item, input } = entry;
+  private build({ item, input }: ReadItem): Entry {
+    const entry = { item, input } as Entry; // its view is made next, with callbacks that hold the entry
     entry.view = new ToolsView(item, input.n, {
       copy: () => this.copy(entry),
       saveNote: (text, base) => this.saveNote(entry, text, base),
@@ -299,6 +304,7 @@ class PageController {
       pmcid: pmcid ? { value: pmcid, source: 'page' } : undefined,
     });
     this.entries.set(item, entry);
+    return entry;
   }
 
   /** Inserts a batch of tools and the summary in one task, so that the browser lays the page out once for them. */
@@ -326,7 +332,7 @@ class PageController {
   }
 
   /** Sends a batch for lookup; a failure comes back as the answer (shown on every reference of the batch). */
-  private ask(batch: Entry[]): Promise<ResultForPage[] | Error> {
+  private ask(batch: ReadItem[]): Promise<ResultForPage[] | Error> {
     return send('resolve', { refs: batch.map((e) => e.input) }).then(
       ({ results }) => results,
       (err: Error) => err,
