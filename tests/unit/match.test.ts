@@ -179,23 +179,64 @@ describe('validation features', () => {
   it('takes several of the record\'s authors, or one author and the volume, in the journal and year as specific', () => {
     // A record without volume or pages, as conference papers often are.
     const paper = work({ DOI: '10.1/conf', volume: undefined, issue: undefined, page: undefined });
-    const twoAuthors = explainValidation(prepareReference('(1) Mantovani, A.; Sica, A. Nature 2008.'), paper);
+    const twoAuthors = explainValidation(prepareReference('(1) Mantovani, A.; Allavena, P. Nature 2008.'), paper);
     expect(twoAuthors.rejected).toBeUndefined();
     expect(twoAuthors.similarity).toBeGreaterThan(0.8);
     expect(explainValidation(prepareReference('(1) Mantovani, A. Nature 2008, 454.'), TARGET).rejected).toBeUndefined();
     // Without the journal the same names are not enough.
-    expect(explainValidation(prepareReference('(1) Mantovani, A.; Sica, A. 2008.'), paper).similarity).toBe(0);
+    expect(explainValidation(prepareReference('(1) Mantovani, A.; Allavena, P. 2008.'), paper).similarity).toBe(0);
   });
 
   it('credits a number with one OCR-garbled character ("2n08" for 2008) instead of counting it against', () => {
-    const clean = explainValidation(prepareReference('1 A. Mantovani and A. Sica, Nature 454, 436 (2008).'), TARGET);
-    const garbled = explainValidation(prepareReference('1 A. Mantovani and A. Sica, Nature 454, 436 (2n08).'), TARGET);
+    const clean = explainValidation(prepareReference('1 A. Mantovani and P. Allavena, Nature 454, 436 (2008).'), TARGET);
+    const garbled = explainValidation(prepareReference('1 A. Mantovani and P. Allavena, Nature 454, 436 (2n08).'), TARGET);
     expect(garbled.unmatchedNumbers).toEqual([]);
     expect(garbled.features.year_0).toEqual([1, 0.5]);
     expect(garbled.similarity).toBeLessThan(clean.similarity);
     expect(garbled.similarity).toBeGreaterThan(0.8);
     // A real page label with a letter ("34b") is not taken for a misread year.
     expect(explainValidation(prepareReference('1 A. Mantovani, Nature 454, 43b (2008).'), TARGET).features.year_0).toEqual([1, 1]);
+  });
+
+  it('joins a number a PDF split with a stray space ("(20 08)", "4 36") when the record holds the whole', () => {
+    const split = explainValidation(prepareReference('1 A. Mantovani and P. Allavena, Nature 454, 4 36 (20 08).'), TARGET);
+    expect(split.unmatchedNumbers).toEqual([]);
+    expect(split.features.year_0).toEqual([1, 1]);
+    expect(split.features.page_0).toEqual([1, 1]);
+    expect(split.features.page_conflict).toBeUndefined();
+    const off = explainValidation(prepareReference('1 A. Mantovani and P. Allavena, Nature 454, 4 36 (20 08).'), TARGET, {
+      tuning: { splitNumberCredit: 0 },
+    });
+    expect(off.similarity).toBeLessThan(split.similarity);
+    // Numbers that stand for fields on their own stay apart: volume 45 and page 4 are not "454".
+    const apart = explainValidation(prepareReference('Mantovani A. Nature 45 4 (2008).'), work({ DOI: '10.1/v', volume: '45', page: '4' }));
+    expect(apart.features.volume_0).toEqual([1, 1]);
+    expect(apart.features.page_0).toEqual([1, 1]);
+  });
+
+  it('counts an author list that contradicts the record\'s against it: order, or a co-author skipped', () => {
+    const swapped = explainValidation(prepareReference('Allavena P, Mantovani A, Sica A, Balkwill F (2008) Cancer-related inflammation. Nature 454:436-44.'), TARGET);
+    expect(swapped.features.author_list_conflict).toBeDefined();
+    const skipped = explainValidation(prepareReference('Mantovani A, Sica A, Balkwill F (2008) Cancer-related inflammation. Nature 454:436-44.'), TARGET);
+    expect(skipped.features.author_list_conflict).toBeDefined();
+    expect(skipped.similarity).toBeLessThan(validate(REF, TARGET));
+    // A list cut short, a first author only, a name misread in PDF text, or the first author's name repeated later
+    // in the record's list: no conflict.
+    for (const ref of [
+      'Mantovani A, Allavena P, … Balkwill F (2008) Cancer-related inflammation. Nature 454:436-44.',
+      'Mantovani A, Sica A, et al. (2008) Cancer-related inflammation. Nature 454:436-44.',
+      'Mantovani A (2008) Cancer-related inflammation. Nature 454:436-44.',
+      'Mantovani A, Allavcna P, Sica A, Balkwill F (2008) Cancer-related inflammation. Nature 454:436-44.',
+      'Mantov ani A, Allavena P, Sica A, Balkwill F (2008) Cancer-related inflammation. Nature 454:436-44.',
+    ]) {
+      expect(explainValidation(prepareReference(ref), TARGET).features.author_list_conflict, ref).toBeUndefined();
+    }
+    const repeated = work({ DOI: '10.1/r', author: [{ family: 'Lee' }, { family: 'Park' }, { family: 'Lee' }] });
+    expect(explainValidation(prepareReference('Lee J (2008) Cancer-related inflammation. Nature 454:436-44.'), repeated).features.author_list_conflict).toBeUndefined();
+    const off = explainValidation(prepareReference('Allavena P, Mantovani A (2008) Cancer-related inflammation. Nature 454:436-44.'), TARGET, {
+      tuning: { authorListConflict: false },
+    });
+    expect(off.features.author_list_conflict).toBeUndefined();
   });
 
   it('explains words split by a stray space, run together, or with one misread character, as PDF text has them', () => {

@@ -62,6 +62,10 @@ export interface ValidationTuning {
   specificAuthorCount: number;
   /** Credit for a printed number with one OCR-garbled character ("2n06" for 2006); 0 = off. */
   garbledNumberCredit: number;
+  /** Count an author list that contradicts the record's (order, a skipped co-author) against it. */
+  authorListConflict: boolean;
+  /** Credit for a number printed split by a stray space ("20 06" for 2006); 0 = off. */
+  splitNumberCredit: number;
   /** Count split, run-together and one-character-misread words as explained (text extracted from PDFs). */
   noisyWords: boolean;
 }

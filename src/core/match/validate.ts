@@ -11,7 +11,10 @@
  *    "1", or, for title-less styles, two of the record's authors or one and the volume in the journal's year), the
  *    journal title counts as a support, and a volume equal to the single printed year counts once;
  *  - a number with one OCR-misread character ("2n06") gets half credit instead of counting against;
- *  - a word split by a stray space, run together with the next, or with one misread character is explained.
+ *  - a word split by a stray space, run together with the next, or with one misread character is explained;
+ *  - a number split by a stray space ("(20 06)") counts whole when the record holds the whole;
+ *  - an author list that contradicts the record's (another of its authors first, or a co-author skipped with no
+ *    "et al." or "…") counts against it.
  */
 import {
   candidateAuthorFamilies,
@@ -39,6 +42,8 @@ export const DEFAULT_TUNING: ValidationTuning = {
   ambiguityMargin: 0.01,
   specificAuthorCount: 2,
   garbledNumberCredit: 0.5,
+  splitNumberCredit: 1,
+  authorListConflict: true,
   noisyWords: true,
 };
 
@@ -67,6 +72,10 @@ export interface PreparedReference {
   garbled: string[];
   /** Days of printed dates ("January 31", "31 Jan"): no record field holds them. */
   days: string[];
+  /** Neighbouring numbers one space apart ("(20 06)", "1 631"), as printed: a PDF may have split one number. */
+  splits: [first: string, second: string][];
+  /** The author list is cut short ("et al.", "…"): names it skips are not evidence. */
+  authorsTruncated: boolean;
 }
 
 const MONTH =
@@ -103,7 +112,18 @@ export function prepareReference(refString: string): PreparedReference {
     words: contentWords(text),
     garbled: (text.match(/[\p{L}\p{N}]+/gu) ?? []).filter(isGarbledNumber),
     days: daysIn(text),
+    splits: splitNumbersIn(text),
+    authorsTruncated: TRUNCATED_RE.test(text),
   };
+}
+
+const TRUNCATED_RE = /…|\.\s?\.\s?\.|\bet\.?\s?al\b|\band others\b|\bu\.\s?a\./i;
+
+// Two digit runs one space apart, overlapping pairs included ("1 9 88" gives "1 9" and "9 88").
+const SPLIT_RE = /(?<![\p{L}\p{N}.,])(\d{1,3}) (?=(\d{1,3})(?![\p{L}\p{N}]|[.,]\d))/gu;
+
+function splitNumbersIn(text: string): [string, string][] {
+  return [...text.matchAll(SPLIT_RE)].map((m) => [m[1]!, m[2]!]);
 }
 
 /** Whether `token` reads as `target` with its one letter in place of a digit. */
@@ -136,9 +156,92 @@ function creditGarbledNumbers(
   }
 }
 
+/**
+ * Credits a field the string prints split by a stray space ("(20 06)" for 2006, "1 631" for page 1631): both
+ * pieces leave the pool of unexplained numbers. Only pieces no field explained on their own are joined.
+ */
+function creditSplitNumbers(
+  sim: GenJaccard,
+  splits: readonly [string, string][],
+  fields: readonly [key: string, value: string | undefined][],
+  pool: string[],
+  credit: number,
+): void {
+  for (const [printedFirst, printedSecond] of splits) {
+    const first = canonicalNumber(printedFirst);
+    const second = canonicalNumber(printedSecond);
+    if (!pool.includes(first) || !pool.includes(second) || (first === second && pool.filter((n) => n === first).length < 2)) continue;
+    const joined = canonicalNumber(printedFirst + printedSecond);
+    const hit = fields.find(([key, value]) => value !== undefined && (sim.stringWeight(key) ?? 0) === 0 && canonicalNumber(value) === joined);
+    if (!hit) continue;
+    removeOne(pool, first);
+    removeOne(pool, second);
+    sim.set(hit[0], 1, credit);
+  }
+}
+
 /** Whether the normalised string contains the name as whole words. */
 function hasName(norm: string, name: string): boolean {
   return name.length >= 2 && ` ${norm} `.includes(` ${name} `);
+}
+
+/** Where the name first stands as whole words in the normalised string, or -1. */
+function namePosition(norm: string, name: string): number {
+  if (name.length < 2) return -1;
+  const at = ` ${norm} `.indexOf(` ${name} `);
+  return at;
+}
+
+/**
+ * Whether the string's author list contradicts the record's: another of the record's authors is printed before
+ * its first author ("Hong, Park" for Park, Hong), or the string names two of them but skips one in between
+ * ("Phat, Thu" for Phat, Long, Thu). A name the string may print misspelt (PDF text) is not counted as skipped.
+ */
+function authorListConflict(ref: PreparedReference, families: readonly string[], noisy: boolean): boolean {
+  if (families.length < 2) return false;
+  const names = families.map(normalizeText);
+  const first = names[0]!;
+  const firstAt = namePosition(ref.norm, first);
+  if (firstAt < 0) return false;
+  let lastFound = -1;
+  const positions = names.map((n, i) => {
+    // A repeat of the first author's name is found wherever the first author is.
+    const at = n === first ? (i === 0 ? firstAt : -1) : namePosition(ref.norm, n);
+    if (at >= 0) lastFound = i;
+    return at;
+  });
+  // Another author before the first, unless the first is printed noisily before it ("Pletn ev, S., Pletneva, N.").
+  const earlier = positions.find((at, i) => i > 0 && names[i] !== first && at >= 0 && at < firstAt);
+  if (earlier !== undefined && !(noisy && printedNoisily(ref.norm.slice(0, earlier), first))) return true;
+  if (ref.authorsTruncated) return false;
+  for (let i = 1; i < lastFound; i++) {
+    if (positions[i]! >= 0 || names[i] === first) continue;
+    // Two letters misread ("Gc" for Ge) cannot be told from another name.
+    if (noisy && (names[i]!.length < 3 || printedNoisily(ref.norm, names[i]!, 3))) continue;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a name may stand in the text split by a stray space or with one misread character, or, for a name of
+ * several words ("Brian Smith"), whether one of its longer words does.
+ */
+function printedNoisily(text: string, name: string, minMisread = NOISY_MISREAD): boolean {
+  const joined = text.replace(/ /g, '');
+  const parts = name.split(' ');
+  const targets = parts.length > 1 ? [parts.join(''), ...parts.filter((p) => p.length >= 4)] : parts;
+  return targets.some((t) => joined.includes(t) || (t.length >= minMisread && withinOneSubstitution(joined, t)));
+}
+
+/** Whether `text` contains `target` with at most one character changed. */
+function withinOneSubstitution(text: string, target: string): boolean {
+  for (let i = 0; i + target.length <= text.length; i++) {
+    let diff = 0;
+    for (let j = 0; j < target.length && diff < 2; j++) if (text[i + j] !== target[j]) diff++;
+    if (diff < 2) return true;
+  }
+  return false;
 }
 
 export interface ValidationDetail {
@@ -264,13 +367,17 @@ export function explainValidation(
   scoreNumbers(sim, 'title', title, pool, true);
   scoreNumbers(sim, 'ctitle', container, pool, true);
 
+  const numberFields: [string, string | undefined][] = [
+    ['volume_0', volume === undefined ? undefined : numbersIn(volume)[0]],
+    ['year_0', year],
+    ['page_0', pageNumbers[0]],
+    ['issue_0', issue === undefined ? undefined : numbersIn(issue)[0]],
+  ];
   if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0) {
-    creditGarbledNumbers(sim, ref.garbled, [
-      ['volume_0', volume === undefined ? undefined : numbersIn(volume)[0]],
-      ['year_0', year],
-      ['page_0', pageNumbers[0]],
-      ['issue_0', issue === undefined ? undefined : numbersIn(issue)[0]],
-    ], pool, tuning.garbledNumberCredit);
+    creditGarbledNumbers(sim, ref.garbled, numberFields, pool, tuning.garbledNumberCredit);
+  }
+  if (tuning.splitNumberCredit > 0 && ref.splits.length > 0) {
+    creditSplitNumbers(sim, ref.splits, numberFields, pool, tuning.splitNumberCredit);
   }
 
   // Records without an issue: the printed "vol(issue)" issue is not evidence against them.
@@ -347,6 +454,8 @@ export function explainValidation(
   }
   if (authorSimilarity !== undefined && authorSimilarity < AUTHOR_CONFLICT) {
     sim.set('author_conflict', 0, tuning.authorConflictWeight);
+  } else if (tuning.authorListConflict && authorListConflict(ref, families, tuning.noisyWords)) {
+    sim.set('author_list_conflict', 0, tuning.authorConflictWeight);
   }
   if (tuning.wordsWeight > 0) {
     sim.set('words', tuning.wordsWeight, tuning.wordsWeight * explainedShare(ref.words, cand, families, tuning.noisyWords));
