@@ -4,8 +4,11 @@
  * Shared by scripts/eval-match.ts and tests/unit/match.test.ts.
  */
 import { createHash } from 'node:crypto';
+import { candidateTitle, candidateYear } from '../../src/core/match/candidate.ts';
 import {
+  expandPageRanges,
   matchReference,
+  ratio,
   normalizeText,
   searchQueryText,
   type Candidate,
@@ -71,11 +74,12 @@ export interface CaseOutcome {
   /** The same with the gold records left out of the search results (hard negatives). */
   ltoPredicted: string | null;
   ltoSimilarity: number;
-  /** The leave-target-out link points to a record whose title, year, volume, issue and first page equal the gold's. */
+  /** The leave-target-out link points to a record of the same work as the gold (see sameWork). */
   ltoDuplicate: boolean;
   /**
-   * The gold record prints a volume and first page, and the string shows neither: the gold DOI names another work
-   * (NLM gold DOIs are sometimes stale; docs/matching.md §5).
+   * The string cannot cite the gold record (it shows neither the record's volume nor its first page, or prints a page
+   * range without that first page): the gold DOI names another work (NLM gold DOIs are sometimes stale;
+   * docs/matching.md §5).
    */
   goldDisagrees: boolean;
   /** The string itself carries a DOI (trivially resolved; stripped before searching). */
@@ -132,31 +136,50 @@ export function runCases(cases: readonly MatchCase[], index: SimSearchIndex, opt
       if (l.doi !== null) {
         outcome.ltoPredicted = l.doi;
         outcome.ltoSimilarity = l.similarity;
-        outcome.ltoDuplicate = goldRecord !== undefined && metadataKey(goldRecord) === metadataKey(l.candidate);
+        outcome.ltoDuplicate = goldRecord !== undefined && sameWork(goldRecord, l.candidate);
       }
     }
     return outcome;
   });
 }
 
-/** Whether the record's volume and first page are both missing from the string's numbers. */
+/**
+ * Whether the string cannot cite the record: its volume and first page are both missing from the string's numbers,
+ * or the string prints a page range that neither starts at nor contains the record's first page.
+ */
 function disagrees(c: Candidate, ref: string): boolean {
   const volume = c.volume?.match(/\d+/)?.[0];
-  const page = c.page?.match(/\d+/)?.[0];
+  const page = c.page?.match(/^\d+/)?.[0];
+  if (page !== undefined) {
+    const first = Number(page);
+    const ranges = [...expandPageRanges(ref).matchAll(/(?<![\d.])(\d+)-(\d+)(?!\d|\.\d)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    const printed = ranges.filter(([a, b]) => b > a && a !== Number(c.issued?.['date-parts']?.[0]?.[0]));
+    if (printed.length > 0 && !printed.some(([a, b]) => first >= a && first <= b)) return true;
+  }
   if (volume === undefined || page === undefined) return false;
   const numbers = new Set((ref.match(/\d+/g) ?? []).map((n) => n.replace(/^0+(?=\d)/, '')));
   return !numbers.has(volume.replace(/^0+(?=\d)/, '')) && !numbers.has(page.replace(/^0+(?=\d)/, ''));
 }
 
-/** Title, year, volume, issue and first page, normalised: records equal on these cannot be told apart by a string. */
-function metadataKey(c: Candidate): string {
-  return [
-    normalizeText(c.title?.[0] ?? ''),
-    c.issued?.['date-parts']?.[0]?.[0] ?? '',
-    c.volume ?? '',
-    c.issue ?? '',
-    (c.page ?? '').match(/\d+/)?.[0] ?? '',
-  ].join('|');
+/**
+ * Whether two records describe the same work, so that no string can tell them apart: same year, the same volume and
+ * first page wherever both records give them, and titles equal once markup and punctuation are gone, or nearly so
+ * (a spelling variant), or one holding the other whole (a dropped subtitle, a review's added byline) when both
+ * records give the same first page. Issues are ignored: "02" and "2", or an issue one deposit left out.
+ */
+export function sameWork(a: Candidate, b: Candidate): boolean {
+  if (candidateYear(a) !== candidateYear(b)) return false;
+  const first = (x: string | undefined) => x?.match(/\d+/)?.[0]?.replace(/^0+(?=\d)/, '');
+  const agree = (x: string | undefined, y: string | undefined) =>
+    first(x) === undefined || first(y) === undefined || first(x) === first(y);
+  if (!agree(a.volume, b.volume) || !agree(a.page, b.page)) return false;
+  const ta = normalizeText(candidateTitle(a) ?? '');
+  const tb = normalizeText(candidateTitle(b) ?? '');
+  if (ta === '' || tb === '') return false;
+  if (ta === tb || ratio(ta, tb) >= 0.9) return true;
+  const samePage = first(a.page) !== undefined && first(a.page) === first(b.page);
+  const [short, long] = ta.length < tb.length ? [ta, tb] : [tb, ta];
+  return samePage && ` ${long} `.includes(` ${short} `);
 }
 
 export interface Metrics {

@@ -22,7 +22,7 @@ import {
   type Candidate,
 } from '../../src/core/match/index';
 import { partialRatioDp } from '../../src/core/match/fuzzy';
-import { parseCases, runCases, score } from '../../scripts/lib/eval-match-core';
+import { parseCases, runCases, sameWork, score } from '../../scripts/lib/eval-match-core';
 import { buildSimSearch, parseSimRecords, SIM_MIN_NORMALIZED_SCORE } from '../../scripts/lib/sim-search';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'eval');
@@ -231,12 +231,32 @@ describe('validation features', () => {
     ]) {
       expect(explainValidation(prepareReference(ref), TARGET).features.author_list_conflict, ref).toBeUndefined();
     }
+    // A co-author's name inside the first author's name, or as the word after it (a given name), is not a listing.
+    const compound = work({ DOI: '10.1/c', author: [{ family: 'Beyazal Çeliker' }, { family: 'Dursun' }, { family: 'Çeliker' }] });
+    expect(explainValidation(prepareReference('Beyazal Çeliker, Fatma. Cancer-related inflammation. Nature 2008;454:436-44.'), compound).features.author_list_conflict).toBeUndefined();
+    const givenName = work({ DOI: '10.1/g', author: [{ family: 'Wang' }, { family: 'Liao' }, { family: 'Chen' }] });
+    expect(explainValidation(prepareReference('Wang, Chen. Cancer-related inflammation. Nature 2008;454:436-44.'), givenName).features.author_list_conflict).toBeUndefined();
+    // The string opens with a co-author and never names the record's first author.
+    const led = explainValidation(prepareReference('S. Allavena, K. Sica, Nature 454 (2008) 436.'), work({ DOI: '10.1/l', author: [{ family: 'Kallas' }, { family: 'Allavena' }, { family: 'Sica' }] }));
+    expect(led.features.author_conflict).toBeUndefined();
+    expect(led.features.author_list_conflict).toBeDefined();
     const repeated = work({ DOI: '10.1/r', author: [{ family: 'Lee' }, { family: 'Park' }, { family: 'Lee' }] });
     expect(explainValidation(prepareReference('Lee J (2008) Cancer-related inflammation. Nature 454:436-44.'), repeated).features.author_list_conflict).toBeUndefined();
     const off = explainValidation(prepareReference('Allavena P, Mantovani A (2008) Cancer-related inflammation. Nature 454:436-44.'), TARGET, {
       tuning: { authorListConflict: false },
     });
     expect(off.features.author_list_conflict).toBeUndefined();
+  });
+
+  it('does not take the last page of a printed range for the record\'s first page', () => {
+    const next = work({ DOI: '10.1/next', page: '444-452' });
+    const d = explainValidation(prepareReference(REF.replace('436-44', '436-444')), next);
+    expect(d.features.page_0).toEqual([1, 0]);
+    expect(d.features.page_conflict).toBeDefined();
+    // Page labels and decimals are not ranges: "5_17-5_17", "306.1-306".
+    expect(prepareReference('J Med 1887;20(5):5_17-5_17').pageRanges).toEqual([]);
+    expect(prepareReference('Am J Clin Pathol 1956;26(3):306.1-306').pageRanges).toEqual([]);
+    expect(prepareReference(REF).pageRanges).toEqual([['436', '444']]);
   });
 
   it('explains words split by a stray space, run together, or with one misread character, as PDF text has them', () => {
@@ -349,10 +369,23 @@ describe('structured validation', () => {
   });
 });
 
+describe('offline evaluation helpers', () => {
+  it('calls two records the same work only when no string could tell them apart', () => {
+    expect(sameWork(TARGET, { ...TARGET, DOI: 'x', title: ['Cancer-related <i>inflammation</i>'], issue: '07203' })).toBe(true);
+    // A review's byline added to the title, same first page.
+    expect(sameWork(TARGET, { ...TARGET, DOI: 'x', title: ['Cancer-related inflammation. By A. Mantovani'], page: '436' })).toBe(true);
+    expect(sameWork(TARGET, SIBLING)).toBe(false);
+    expect(sameWork(TARGET, { ...TARGET, DOI: 'x', issued: { 'date-parts': [[2009]] } })).toBe(false);
+    expect(sameWork(TARGET, { ...TARGET, DOI: 'x', page: '437' })).toBe(false);
+    // Containment alone, without the same first page, is not enough.
+    expect(sameWork(TARGET, { ...TARGET, DOI: 'x', title: ['Cancer-related inflammation and its treatment'], page: undefined })).toBe(false);
+  });
+});
+
 describe('offline evaluation on the committed sample', () => {
   // 302 cases (22 per Crossref artificial style, 60 glutton PMC strings) and 1,595 index records: the gold records,
   // the top hits of each string in the full index (near-duplicates) and random distractors. Measured at the
-  // default threshold: P 1.000, R 0.891 (artificial 0.876, glutton 0.950), leave-target-out false links 2.0%.
+  // default threshold: P 1.000, R 0.934 (artificial 0.930, glutton 0.950), leave-target-out false links 2.0%.
   const fixture = (name: string): string =>
     readFileSync(join(FIXTURES, name), 'utf8');
 
@@ -363,7 +396,7 @@ describe('offline evaluation on the committed sample', () => {
     const all = score(outcomes, DEFAULT_THRESHOLD, true);
     expect(all.n).toBe(302);
     expect(all.precision).toBeGreaterThanOrEqual(0.98);
-    expect(all.recall).toBeGreaterThanOrEqual(0.84);
+    expect(all.recall).toBeGreaterThanOrEqual(0.9);
     expect(all.falseLinkRate).toBeLessThanOrEqual(0.04);
     const glutton = score(outcomes.filter((o) => o.source === 'glutton-pmc1943'), DEFAULT_THRESHOLD, true);
     expect(glutton.recall).toBeGreaterThanOrEqual(0.88);

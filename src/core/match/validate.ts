@@ -64,6 +64,8 @@ export interface PreparedReference {
   numbers: string[];
   /** Last page of each "first-last" range, keyed by first page. */
   rangeEnds: Map<string, string>;
+  /** Ranges that read as pages ("22-32": rising, not inside a decimal or a "5_17" page label). */
+  pageRanges: [first: string, last: string][];
   /** "volume(issue)" pairs seen in the string. */
   volumeIssue: Map<string, string>;
   /** Content words of the string (see contentWords). */
@@ -108,6 +110,9 @@ export function prepareReference(refString: string): PreparedReference {
     norm: normalizeText(text),
     numbers: numbersIn(text).map(canonicalNumber),
     rangeEnds,
+    pageRanges: [...text.matchAll(PAGE_RANGE_RE)]
+      .map((m): [string, string] => [canonicalNumber(m[1]!), canonicalNumber(m[2]!)])
+      .filter(([a, b]) => Number(a) < Number(b)),
     volumeIssue,
     words: contentWords(text),
     garbled: (text.match(/[\p{L}\p{N}]+/gu) ?? []).filter(isGarbledNumber),
@@ -117,7 +122,10 @@ export function prepareReference(refString: string): PreparedReference {
   };
 }
 
-const TRUNCATED_RE = /…|\.\s?\.\s?\.|\bet\.?\s?al\b|\band others\b|\bu\.\s?a\./i;
+const PAGE_RANGE_RE = /(?<![\d._])(\d+)-(\d+)(?![\d_]|\.\d)/g;
+
+// "…" or "..." before a name; ". . ." with nothing after is an empty field of a degraded string.
+const TRUNCATED_RE = /(?:…|\.\s?\.\s?\.)\s*\p{L}|\bet\.?\s?al\b|\band others\b|\bu\.\s?a\./iu;
 
 // Two digit runs one space apart, overlapping pairs included ("1 9 88" gives "1 9" and "9 88").
 const SPLIT_RE = /(?<![\p{L}\p{N}.,])(\d{1,3}) (?=(\d{1,3})(?![\p{L}\p{N}]|[.,]\d))/gu;
@@ -202,11 +210,21 @@ function authorListConflict(ref: PreparedReference, families: readonly string[],
   const names = families.map(normalizeText);
   const first = names[0]!;
   const firstAt = namePosition(ref.norm, first);
-  if (firstAt < 0) return false;
+  if (firstAt < 0) {
+    // The string opens with another of the record's authors and never names its first one.
+    const lead = ` ${ref.norm} `.search(/ [\p{L}\p{N}]{3}/u);
+    return names.some((n, i) => i > 0 && n !== first && namePosition(ref.norm, n) === lead) && !(noisy && printedNoisily(ref.norm, first));
+  }
+  // Co-authors are looked for outside the first author's name and the word after it, which may be their given name
+  // ("Beyazal Çeliker, Fatma" for Beyazal Çeliker, …, Çeliker; "Wang, Chen" for Wang, …, Chen).
+  const end = firstAt + first.length;
+  const next = ref.norm.indexOf(' ', end + 1);
+  const blankTo = next < 0 ? ref.norm.length : next;
+  const others = ref.norm.slice(0, firstAt) + ' '.repeat(blankTo - firstAt) + ref.norm.slice(blankTo);
   let lastFound = -1;
   const positions = names.map((n, i) => {
     // A repeat of the first author's name is found wherever the first author is.
-    const at = n === first ? (i === 0 ? firstAt : -1) : namePosition(ref.norm, n);
+    const at = i === 0 ? firstAt : n === first ? -1 : namePosition(others, n);
     if (at >= 0) lastFound = i;
     return at;
   });
@@ -355,7 +373,13 @@ export function explainValidation(
   scoreNumbers(sim, 'year', year, pool);
   scoreNumbers(sim, 'issue', issue, pool, true);
   const pageNumbers = page === undefined ? [] : numbersIn(page);
-  scoreNumbers(sim, 'page', pageNumbers[0], pool);
+  // The record's first page printed only as the end of another range ("22-32" for a record starting at 32).
+  const firstPage = pageNumbers[0] === undefined ? undefined : canonicalNumber(pageNumbers[0]);
+  if (firstPage !== undefined && ref.pageRanges.some(([, last]) => last === firstPage) && !ref.pageRanges.some(([start]) => start === firstPage)) {
+    sim.set('page_0', 1, 0);
+  } else {
+    scoreNumbers(sim, 'page', pageNumbers[0], pool);
+  }
   scoreNumbers(sim, 'pageend', pageNumbers.slice(1).join(' '), pool, true);
   const firstPageMatched = (sim.stringWeight('page_0') ?? 0) > 0;
   const lastPageMatched = (sim.stringWeight('pageend_0') ?? 0) > 0;
