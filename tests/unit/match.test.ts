@@ -212,6 +212,11 @@ describe('validation features', () => {
     const apart = explainValidation(prepareReference('Mantovani A. Nature 45 4 (2008).'), work({ DOI: '10.1/v', volume: '45', page: '4' }));
     expect(apart.features.volume_0).toEqual([1, 1]);
     expect(apart.features.page_0).toEqual([1, 1]);
+    // A split year is joined before the issue can take one of its pieces: "(20 04)" with issue 4.
+    const issueFour = work({ DOI: '10.1/i4', issued: { 'date-parts': [[2004]] }, issue: '4' });
+    const year = explainValidation(prepareReference('Mantovani A. Nature 454, 436 (20 04).'), issueFour);
+    expect(year.features.year_0).toEqual([1, 1]);
+    expect(year.unmatchedNumbers).toEqual([]);
   });
 
   it('counts an author list that contradicts the record\'s against it: order, or a co-author skipped', () => {

@@ -188,16 +188,9 @@ function creditSplitNumbers(
   }
 }
 
-/** Whether the normalised string contains the name as whole words. */
-function hasName(norm: string, name: string): boolean {
-  return name.length >= 2 && ` ${norm} `.includes(` ${name} `);
-}
-
-/** Where the name first stands as whole words in the normalised string, or -1. */
+/** Where the name (≥ 2 characters) first stands as whole words in the normalised string, or -1. */
 function namePosition(norm: string, name: string): number {
-  if (name.length < 2) return -1;
-  const at = ` ${norm} `.indexOf(` ${name} `);
-  return at;
+  return name.length < 2 ? -1 : ` ${norm} `.indexOf(` ${name} `);
 }
 
 /**
@@ -371,6 +364,10 @@ export function explainValidation(
 
   scoreNumbers(sim, 'volume', volume, pool);
   scoreNumbers(sim, 'year', year, pool);
+  // A split year ("(20 04)") is joined before the issue or a page can take one of its pieces.
+  if (tuning.splitNumberCredit > 0 && ref.splits.length > 0 && sim.stringWeight('year_0') === 0) {
+    creditSplitNumbers(sim, ref.splits, [['year_0', year]], pool, tuning.splitNumberCredit);
+  }
   scoreNumbers(sim, 'issue', issue, pool, true);
   const pageNumbers = page === undefined ? [] : numbersIn(page);
   // The record's first page printed only as the end of another range ("22-32" for a record starting at 32).
@@ -464,7 +461,7 @@ export function explainValidation(
     tuning.specificAuthorCount > 0 &&
     containerSupport &&
     (sim.stringWeight('year_0') ?? 0) > 0 &&
-    new Set(families.map(normalizeText).filter((f) => hasName(ref.norm, f))).size +
+    new Set(families.map(normalizeText).filter((f) => namePosition(ref.norm, f) >= 0)).size +
       ((sim.stringWeight('volume_0') ?? 0) > 0 && !volumeIsYear ? 1 : 0) >=
       tuning.specificAuthorCount;
   const specific = (titleSupport && titleIsSpecific) || pageIsSpecific || authorsSpecific;
