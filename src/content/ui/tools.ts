@@ -132,12 +132,13 @@ export class ToolsView {
     this.root = this.host.attachShadow({ mode: 'open' });
     applyStyles(this.root);
     const bar = barTemplate().cloneNode(true) as HTMLElement;
-    const controls = bar.children as unknown as HTMLElement[];
-    this.links = controls[0]!;
-    this.noteButton = controls[2] as HTMLButtonElement;
-    this.status = controls[3]!;
+    // Sibling steps, not bar.children: indexing an HTMLCollection from a content script cost more than the clone.
+    this.links = bar.firstElementChild as HTMLElement;
+    const copy = this.links.nextElementSibling!;
+    this.noteButton = copy.nextElementSibling as HTMLButtonElement;
+    this.status = this.noteButton.nextElementSibling as HTMLElement;
     bar.setAttribute('aria-label', `RefLens tools for reference ${n}`);
-    controls[1]!.setAttribute('aria-label', `Copy citation of reference ${n}`);
+    copy.setAttribute('aria-label', `Copy citation of reference ${n}`);
     this.noteButton.setAttribute('aria-label', `Private note on reference ${n}`);
     // One listener on the root (this object's handleEvent) instead of one closure per control.
     this.root.addEventListener('click', this);
@@ -222,16 +223,22 @@ export class ToolsView {
     // One slot per kind of link, in order: DOI, PubMed, PMC, free copy, reject button ('' when absent).
     const keys = [key(ids.doi), key(ids.pmid), key(ids.pmcid), oa ? `${oa.url}\u0000${oa.version}\u0000${oa.host}` : '', lookup ? 'reject' : ''];
     let changed = this.searchShown;
-    const slots = keys.map((k, i): LinkSlot => {
-      const old = this.slots?.[i];
-      if (old?.[0] === k) return old;
-      changed = true;
-      return [k, k ? this.makeLink(i, ids, oa) : undefined];
-    });
+    const slots: LinkSlot[] = [];
+    const nodes: Element[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      let slot = this.slots?.[i];
+      if (slot?.[0] !== k) {
+        changed = true;
+        slot = [k, k ? this.makeLink(i, ids, oa) : undefined];
+      }
+      slots.push(slot);
+      if (slot[1]) nodes.push(slot[1]);
+    }
     if (!changed) return;
     this.slots = slots;
     this.searchShown = false;
-    this.links.replaceChildren(...slots.flatMap(([, node]) => (node ? [node] : [])));
+    this.links.replaceChildren(...nodes);
   }
 
   /** The node of link slot `i` (see setLinks), or undefined when its address is not a safe http(s) URL. */
@@ -248,8 +255,10 @@ export class ToolsView {
       ));
       const a = proto.cloneNode(true) as HTMLAnchorElement;
       a.setAttribute('href', href);
-      a.title = `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`;
-      if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
+      if (id.source === 'lookup') {
+        a.title = `${LINK_LABEL[kind]} ${id.value} (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)`;
+        if (id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
+      }
       return a;
     }
     if (i === 3) {
