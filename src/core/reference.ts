@@ -1,4 +1,5 @@
 import type { CslItem } from './csl';
+import type { PrintedReference } from './printed';
 
 /** Identifiers of one cited work. DOIs are normalised (lower case, no resolver prefix). PMCIDs carry "PMC". */
 export interface Identifiers {
@@ -18,6 +19,8 @@ export interface ExtractedReference {
   ids: Identifiers;
   /** Structured fields read from the markup (may be partial). */
   csl: Partial<CslItem>;
+  /** What the reference prints, when the adapter leaves its CSL fields to the background (core/printed.ts). */
+  printed?: PrintedReference;
 }
 
 export type RefState = 'pending' | 'resolved' | 'unresolved' | 'error';
