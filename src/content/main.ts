@@ -284,6 +284,7 @@ class PageController {
   /** Builds the tools of a read item, without touching the page yet. */
   private build({ item, input }: ReadItem): Entry {
     const entry = { item, input } as Entry; // its view is made next, with callbacks that hold the entry
+    // With the page's own identifiers linked from the start.
     entry.view = new ToolsView(item, input.n, {
       copy: () => this.copy(entry),
       saveNote: (text, base) => this.saveNote(entry, text, base),
@@ -296,13 +297,7 @@ class PageController {
           return 'Saved to Zotero';
         },
       },
-    });
-    const { doi, pmid, pmcid } = input.ids;
-    entry.view.setLinks({
-      doi: doi ? { value: doi, source: 'page' } : undefined,
-      pmid: pmid ? { value: pmid, source: 'page' } : undefined,
-      pmcid: pmcid ? { value: pmcid, source: 'page' } : undefined,
-    });
+    }, input.ids);
     this.entries.set(item, entry);
     return entry;
   }
