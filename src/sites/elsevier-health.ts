@@ -193,7 +193,8 @@ function idsFromLinks(citation: Element): Identifiers {
   // possibly with escaped digits or the tabs and newlines the URL parser drops): any other is left unparsed, its long
   // query being the costliest link of an item to read.
   const adds = (href: string) => !ids.doi || !ids.pmid || !SCHOLAR_HOST.test(href) || (!ids.arxiv && ARXIV_HINT.test(href));
-  return mergeIds(ids, ...weak.filter(adds).map(idsFromUrl));
+  const more = weak.filter(adds);
+  return more.length ? mergeIds(ids, ...more.map(idsFromUrl)) : ids;
 }
 
 function extract(item: Element): ExtractedReference {
