@@ -6,8 +6,7 @@ import { resultForPage, type ReferenceInput, type ReferenceResult, type ResultFo
 /**
  * Resolve results as the page shows them, each with the text of the user's note on the work, looked up under the
  * result's keys and the reference's own (a note kept before the reference resolved). A notes failure leaves the notes
- * out and never fails the resolve. `refs` as the page sent them: a title it left to the background (what a reference
- * prints) goes back with the result.
+ * out and never fails the resolve. `refs` as the page sent them.
  */
 export async function resultsForPage(
   refs: ReferenceInput[],

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { StyleChoice } from '../core/citation-styles';
 import { workKeys } from '../core/identifiers';
+import { pageTitle } from '../core/printed';
 import type { CitedReference, ReferenceInput, ResultForPage } from '../core/reference';
 import { send } from '../messaging/client';
 import { isNotesChanged } from '../messaging/protocol';
@@ -382,7 +383,7 @@ class PageController {
     e.view.setLinks({ doi: r.doi, pmid: r.pmid, pmcid: r.pmcid }, r.oa);
     e.view.setFlags(r.flags);
     e.view.setState(r.state);
-    if (r.state === 'unresolved') e.view.setSearchLinks(r.title ?? e.input.csl.title ?? e.input.text);
+    if (r.state === 'unresolved') e.view.setSearchLinks(r.title ?? pageTitle(e.input) ?? e.input.text);
     // Why nothing was found, or which service failed (identifiers may still be shown): a short, persistent line.
     if (r.message) e.view.showStatus(r.message, r.state === 'error' ? 'error' : 'info', 0);
     if (refresh) this.summary.refresh();
@@ -494,7 +495,7 @@ class PageController {
   private async saveNote(e: Entry, text: string, base: string): Promise<SavedNote> {
     const keys = this.keysOf(e);
     if (keys.length === 0) throw new Error('This reference cannot be identified, so a note cannot be kept for it.');
-    const title = e.result?.title ?? e.input.csl.title;
+    const title = e.result?.title ?? pageTitle(e.input);
     const { note, notice } = await send('notes.save', { keys, text, title, url: location.href, base });
     return { text: note?.text ?? null, ...(notice ? { notice } : {}) };
   }

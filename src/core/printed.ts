@@ -178,6 +178,14 @@ export function cslFromPrinted(printed: PrintedReference, text: string): Partial
   return csl;
 }
 
+/**
+ * The title the page has for a reference without asking the background: its own CSL title, else its printed title
+ * line as cslFromPrinted makes it (the background sends a result's title only when it differs from this).
+ */
+export function pageTitle(ref: Pick<ExtractedReference, 'csl' | 'printed'>): string | undefined {
+  return ref.csl.title ?? (ref.printed?.title ? cleanTitle(ref.printed.title) || undefined : undefined);
+}
+
 /** The reference with the CSL fields of what it prints (the page's own fields win); as is when it has none. */
 export function withPrintedCsl<T extends ExtractedReference>(ref: T): T {
   const { printed, ...rest } = ref;

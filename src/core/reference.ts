@@ -1,5 +1,5 @@
 import type { CslItem } from './csl';
-import type { PrintedReference } from './printed';
+import { pageTitle, type PrintedReference } from './printed';
 
 /** Identifiers of one cited work. DOIs are normalised (lower case, no resolver prefix). PMCIDs carry "PMC". */
 export interface Identifiers {
@@ -82,10 +82,10 @@ export interface ResultForPage extends Omit<ReferenceResult, 'csl'> {
   note?: string;
 }
 
-/** The page's view of a result; the title travels only when the page does not have it already. */
+/** The page's view of a result (`ref` as the page sent it); the title travels only when the page does not have it already. */
 export function resultForPage(r: ReferenceResult, ref: ReferenceInput): ResultForPage {
   const { csl, ...shown } = r;
-  return csl.title !== undefined && csl.title !== ref.csl.title ? { ...shown, title: csl.title } : shown;
+  return csl.title !== undefined && csl.title !== pageTitle(ref) ? { ...shown, title: csl.title } : shown;
 }
 
 /**

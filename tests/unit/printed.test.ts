@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cslFromPrinted, withPrintedCsl } from '../../src/core/printed';
+import { cslFromPrinted, pageTitle, withPrintedCsl } from '../../src/core/printed';
 import type { ReferenceInput } from '../../src/core/reference';
 
 describe('cslFromPrinted', () => {
@@ -46,5 +46,13 @@ describe('withPrintedCsl', () => {
   it('keeps the fields the page read itself over printed ones, and leaves a reference without printed blocks as it is', () => {
     expect(withPrintedCsl({ ...REF, csl: { type: 'book', title: 'Own title' }, printed: { title: 'A title.' } }).csl).toEqual({ type: 'book', title: 'Own title' });
     expect(withPrintedCsl(REF)).toBe(REF);
+  });
+});
+
+describe('pageTitle', () => {
+  it("is the page's own title, else the printed title line as the background makes it", () => {
+    expect(pageTitle({ csl: { title: 'Own' }, printed: { title: 'Printed.' } })).toBe('Own');
+    expect(pageTitle({ csl: {}, printed: { title: 'Pertuzumab in breast cancer A BS TR AC T' } })).toBe('Pertuzumab in breast cancer');
+    expect(pageTitle({ csl: {}, printed: { free: true } })).toBeUndefined();
   });
 });
