@@ -258,10 +258,14 @@ class PageController {
     this.listFound = true;
     this.watch();
     await yieldToMain();
-    await this.show(added.slice(0, RESOLVE_BATCH), await firstAnswer);
-    for (let i = RESOLVE_BATCH; i < added.length; i += RESOLVE_BATCH) {
-      await yieldToMain(); // each message is serialised on the main thread
-      await this.resolve(added.slice(i, i + RESOLVE_BATCH));
+    // Each batch is asked for when the answer before it comes, before that answer is shown: the background looks it
+    // up meanwhile, and the message (serialised on the main thread) goes out in the task that shows the answer
+    // instead of in one of its own.
+    let answer = firstAnswer;
+    for (let i = 0; i < added.length; i += RESOLVE_BATCH) {
+      const got = await answer;
+      if (i + RESOLVE_BATCH < added.length) answer = this.ask(added.slice(i + RESOLVE_BATCH, i + 2 * RESOLVE_BATCH));
+      await this.show(added.slice(i, i + RESOLVE_BATCH), got);
     }
     this.updatePageStatus();
     void this.openAccess(added);
@@ -323,10 +327,6 @@ class PageController {
     else item.append(view.host);
   }
 
-  private async resolve(batch: Entry[]): Promise<void> {
-    await this.show(batch, await this.ask(batch));
-  }
-
   /** Sends a batch for lookup; a failure comes back as the answer (shown on every reference of the batch). */
   private ask(batch: ReadItem[]): Promise<ResultForPage[] | Error> {
     return send('resolve', { refs: batch.map((e) => e.input) }).then(
@@ -352,7 +352,8 @@ class PageController {
       for (const e of batch) this.fail(e, (err as Error).message, false);
       void this.loadNotes(batch); // the notes would have come with the results
     }
-    this.summary.refresh(); // once per batch: it counts every reference of the page
+    // Once per batch (it counts every reference of the page), in the batch's last task rather than an idle task of its own.
+    this.summary.refresh(true);
   }
 
   /** Second phase: free copies from per-DOI services; the identifiers (and page status) are already final. */
