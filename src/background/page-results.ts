@@ -1,11 +1,12 @@
 import { workKeys } from '../core/identifiers';
 import type { Note } from '../core/notes';
+import { withPrintedCsl } from '../core/printed';
 import { resultForPage, type ReferenceInput, type ReferenceResult, type ResultForPage } from '../core/reference';
 
 /**
  * Resolve results as the page shows them, each with the text of the user's note on the work, looked up under the
- * result's keys and the page's own (a note kept before the reference resolved). A notes failure leaves the notes
- * out and never fails the resolve.
+ * result's keys and the reference's own (a note kept before the reference resolved). A notes failure leaves the notes
+ * out and never fails the resolve. `refs` as the page sent them.
  */
 export async function resultsForPage(
   refs: ReferenceInput[],
@@ -14,7 +15,7 @@ export async function resultsForPage(
 ): Promise<ResultForPage[]> {
   const shown = results.map((r, i) => resultForPage(r, refs[i]!));
   try {
-    const keys = shown.map((r, i) => [...new Set([...r.workKeys, ...workKeys(refs[i]!.ids, refs[i]!.csl)])]);
+    const keys = shown.map((r, i) => [...new Set([...r.workKeys, ...workKeys(refs[i]!.ids, withPrintedCsl(refs[i]!).csl)])]);
     (await notes.findMany(keys)).forEach((note, i) => {
       if (note) shown[i]!.note = note.text;
     });

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { StyleChoice } from '../core/citation-styles';
 import { workKeys } from '../core/identifiers';
+import { pageTitle } from '../core/printed';
 import type { CitedReference, ReferenceInput, ResultForPage } from '../core/reference';
 import { send } from '../messaging/client';
 import { isNotesChanged } from '../messaging/protocol';
@@ -257,10 +258,14 @@ class PageController {
     this.listFound = true;
     this.watch();
     await yieldToMain();
-    await this.show(added.slice(0, RESOLVE_BATCH), await firstAnswer);
-    for (let i = RESOLVE_BATCH; i < added.length; i += RESOLVE_BATCH) {
-      await yieldToMain(); // each message is serialised on the main thread
-      await this.resolve(added.slice(i, i + RESOLVE_BATCH));
+    // Each batch is asked for when the answer before it comes, before that answer is shown: the background looks it
+    // up meanwhile, and the message (serialised on the main thread) goes out in the task that shows the answer
+    // instead of in one of its own.
+    let answer = firstAnswer;
+    for (let i = 0; i < added.length; i += RESOLVE_BATCH) {
+      const got = await answer;
+      if (i + RESOLVE_BATCH < added.length) answer = this.ask(added.slice(i + RESOLVE_BATCH, i + 2 * RESOLVE_BATCH));
+      await this.show(added.slice(i, i + RESOLVE_BATCH), got);
     }
     this.updatePageStatus();
     void this.openAccess(added);
@@ -284,6 +289,7 @@ class PageController {
   /** Builds the tools of a read item, without touching the page yet. */
   private build({ item, input }: ReadItem): Entry {
     const entry = { item, input } as Entry; // its view is made next, with callbacks that hold the entry
+    // With the page's own identifiers linked from the start.
     entry.view = new ToolsView(item, input.n, {
       copy: () => this.copy(entry),
       saveNote: (text, base) => this.saveNote(entry, text, base),
@@ -296,13 +302,7 @@ class PageController {
           return 'Saved to Zotero';
         },
       },
-    });
-    const { doi, pmid, pmcid } = input.ids;
-    entry.view.setLinks({
-      doi: doi ? { value: doi, source: 'page' } : undefined,
-      pmid: pmid ? { value: pmid, source: 'page' } : undefined,
-      pmcid: pmcid ? { value: pmcid, source: 'page' } : undefined,
-    });
+    }, input.ids);
     this.entries.set(item, entry);
     return entry;
   }
@@ -325,10 +325,6 @@ class PageController {
     item.setAttribute('data-reflens-ref', String(entry.input.n));
     if (adapter.placeTools) adapter.placeTools(item, view.host);
     else item.append(view.host);
-  }
-
-  private async resolve(batch: Entry[]): Promise<void> {
-    await this.show(batch, await this.ask(batch));
   }
 
   /** Sends a batch for lookup; a failure comes back as the answer (shown on every reference of the batch). */
@@ -356,7 +352,8 @@ class PageController {
       for (const e of batch) this.fail(e, (err as Error).message, false);
       void this.loadNotes(batch); // the notes would have come with the results
     }
-    this.summary.refresh(); // once per batch: it counts every reference of the page
+    // Once per batch (it counts every reference of the page), in the batch's last task rather than an idle task of its own.
+    this.summary.refresh(true);
   }
 
   /** Second phase: free copies from per-DOI services; the identifiers (and page status) are already final. */
@@ -387,7 +384,7 @@ class PageController {
     e.view.setLinks({ doi: r.doi, pmid: r.pmid, pmcid: r.pmcid }, r.oa);
     e.view.setFlags(r.flags);
     e.view.setState(r.state);
-    if (r.state === 'unresolved') e.view.setSearchLinks(r.title ?? e.input.csl.title ?? e.input.text);
+    if (r.state === 'unresolved') e.view.setSearchLinks(r.title ?? pageTitle(e.input) ?? e.input.text);
     // Why nothing was found, or which service failed (identifiers may still be shown): a short, persistent line.
     if (r.message) e.view.showStatus(r.message, r.state === 'error' ? 'error' : 'info', 0);
     if (refresh) this.summary.refresh();
@@ -499,7 +496,7 @@ class PageController {
   private async saveNote(e: Entry, text: string, base: string): Promise<SavedNote> {
     const keys = this.keysOf(e);
     if (keys.length === 0) throw new Error('This reference cannot be identified, so a note cannot be kept for it.');
-    const title = e.result?.title ?? e.input.csl.title;
+    const title = e.result?.title ?? pageTitle(e.input);
     const { note, notice } = await send('notes.save', { keys, text, title, url: location.href, base });
     return { text: note?.text ?? null, ...(notice ? { notice } : {}) };
   }

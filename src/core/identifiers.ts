@@ -86,9 +86,13 @@ function finishDoi(candidate: string): string | undefined {
   return DOI_VALID.test(doi) ? doi : undefined;
 }
 
+/** A DOI as links and pages mostly carry it: nothing to decode, clean or trim (normalising it only lower-cases it). */
+const PLAIN_DOI = /^10\.\d{4,9}\/[-._;()/:A-Za-z0-9]{0,998}[A-Za-z0-9]$/;
+
 /** A DOI from a raw DOI, "doi:" text, a doi.org / dx.doi.org URL or a %-encoded DOI; lower case, tail punctuation removed. */
 export function normalizeDoi(s: string): string | undefined {
   if (typeof s !== 'string' || !s) return undefined;
+  if (PLAIN_DOI.test(s)) return s.length > MAX_DOI_LENGTH ? undefined : s.toLowerCase();
   // Leading brackets/quotes come from text like "(doi:10.1000/x)."; the unbalanced closer is trimmed later.
   const text = cleanText(s)
     .replace(/^[\s([{"'“‘]+/, '')
@@ -111,6 +115,7 @@ export function findDois(text: string): string[] {
 /** A PMID from digits, "PMID: n" or a PubMed URL; leading zeros dropped. */
 export function normalizePmid(s: string): string | undefined {
   if (typeof s !== 'string') return undefined;
+  if (/^[1-9]\d{0,8}$/.test(s)) return s; // already normal: most PMIDs come from links
   const t = s.trim();
   if (/^https?:\/\//i.test(t)) return idsFromUrl(t).pmid;
   const m = /^(?:pmid\s*[:=]?\s*)?(\d{1,20})$/i.exec(t);

@@ -1,4 +1,5 @@
 import type { CslItem } from './csl';
+import { pageTitle, type PrintedReference } from './printed';
 
 /** Identifiers of one cited work. DOIs are normalised (lower case, no resolver prefix). PMCIDs carry "PMC". */
 export interface Identifiers {
@@ -18,6 +19,8 @@ export interface ExtractedReference {
   ids: Identifiers;
   /** Structured fields read from the markup (may be partial). */
   csl: Partial<CslItem>;
+  /** What the reference prints, when the adapter leaves its CSL fields to the background (core/printed.ts). */
+  printed?: PrintedReference;
 }
 
 export type RefState = 'pending' | 'resolved' | 'unresolved' | 'error';
@@ -79,10 +82,10 @@ export interface ResultForPage extends Omit<ReferenceResult, 'csl'> {
   note?: string;
 }
 
-/** The page's view of a result; the title travels only when the page does not have it already. */
+/** The page's view of a result (`ref` as the page sent it); the title travels only when the page does not have it already. */
 export function resultForPage(r: ReferenceResult, ref: ReferenceInput): ResultForPage {
   const { csl, ...shown } = r;
-  return csl.title !== undefined && csl.title !== ref.csl.title ? { ...shown, title: csl.title } : shown;
+  return csl.title !== undefined && csl.title !== pageTitle(ref) ? { ...shown, title: csl.title } : shown;
 }
 
 /**

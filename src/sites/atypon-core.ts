@@ -2,7 +2,7 @@ import type { CslItem, CslName } from '../core/csl';
 import { idsFromText, idsFromUrl, mergeIds, normalizeDoi } from '../core/identifiers';
 import type { ExtractedReference, Identifiers } from '../core/reference';
 import { collapse, textOf } from './dom';
-import { parseAuthorName } from './elsevier-health';
+import { parseAuthorName } from '../core/printed';
 import { parseScienceDirectName } from './sciencedirect';
 import type { SiteAdapter } from './types';
 

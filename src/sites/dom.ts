@@ -1,10 +1,14 @@
 /** Small DOM readers shared by site adapters. They never mutate the page. */
 
+import { collapse } from '../core/text';
+
+export { collapse };
+
 const BLOCK = new Set(['address', 'article', 'aside', 'blockquote', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'li', 'ol', 'p', 'section', 'table', 'td', 'th', 'tr', 'ul', 'br']);
 const SKIP = new Set(['script', 'style', 'template', 'reflens-tools']);
 
 /** Elements whose presence makes textOf differ from textContent: block boundaries become spaces, skipped subtrees. */
-const STRUCTURE = [...BLOCK, ...SKIP].join(',');
+export const STRUCTURE = [...BLOCK, ...SKIP].join(',');
 
 /**
  * Visible-ish text of an element: text nodes joined, block boundaries become spaces, whitespace collapsed.
@@ -35,14 +39,6 @@ export function textOf(el: Element, exclude?: string): string {
   };
   walk(el);
   return collapse(parts.join(''));
-}
-
-/** Whitespace that collapse() changes: a run, any space but " ", a zero-width space, or space at either end. */
-const UNCOLLAPSED = /[\s\u200b]{2}|[^\S ]|\u200b|^ | $/;
-
-export function collapse(s: string): string {
-  // Most strings are already collapsed: testing is cheaper than building a copy.
-  return UNCOLLAPSED.test(s) ? s.replace(/[\s\u00a0\u2009\u200b]+/g, ' ').trim() : s;
 }
 
 /** Text of the first element matching `selector` inside `root`, or undefined. */

@@ -1,7 +1,7 @@
-import type { CslItem, CslName } from '../core/csl';
 import { idsFromText, idsFromUrl, mergeIds } from '../core/identifiers';
+import { ET_AL, type PrintedReference } from '../core/printed';
 import type { ExtractedReference, Identifiers } from '../core/reference';
-import { collapse, textOf } from './dom';
+import { collapse, STRUCTURE, textOf } from './dom';
 import { extractOrPlainText } from './shared/fallback';
 import { hostListed } from './shared/host-match';
 import { placeToolsAfter } from './shared/place-tools';
@@ -14,8 +14,8 @@ import type { SiteAdapter } from './types';
  * (div.citation-content, div.external-links). Inline `span.dropBlock.reference-citations` and the side panel
  * (`[data-list=references]`, `#core-collateral-*`) repeat the same bodies and must never be read as list items.
  *
- * Author names: "Murthy RK" becomes {family: "Murthy", given: "R.K."}: initials get a period each, hyphenated
- * initials keep the hyphen ("Kim S-B" -> "S.-B."), so CSL processors can re-initialise them in any style.
+ * Items are read as printed (author names, title, journal line): the background makes their CSL fields
+ * (core/printed.ts).
  */
 
 const LIST_SECTIONS = 'section#references, section#bibliography[role="doc-bibliography"]';
@@ -27,24 +27,15 @@ const NOT_TEXT =
 /** Link-button labels, in case a page puts them outside .external-links. */
 const BUTTON_LABEL = /^(?:crossref|pubmed|pmc|europe pmc|google scholar|scopus(?: \(\d+\))?|web of science|view in article|full text(?: pdf)?)$/i;
 
-const YEAR = String.raw`(?:1[5-9]|20)\d{2}`;
-/** PDF-extraction debris "A BS TR AC T" (a spaced-out "Abstract") glued to the end of a scraped title. */
-const SPACED_ABSTRACT = /\s+A\s+BS\s+TR\s+AC\s+T\.?$/i;
-/** Mendeley's "Science (80-. )" journal-name artefact. */
-const SCIENCE_80 = /\s*\(80-\s*\.?\s*\)$/;
-const INITIALS = /^(?:\p{Lu}\.?-?){1,4}$/u;
-const INSTITUTION =
-  /\b(?:group|committee|consortium|society|association|organi[sz]ation|collaborat\w*|investigators|network|institute|council|board|panel|team|working|foundation|agency|programme|program|study|trial)\b/i;
-const ET_AL = /^et\.?\s*al\.?$/i;
-const SOURCE_YEAR = new RegExp(String.raw`(?:^|\s)${YEAR}\s*;`);
-const CONTAINER_THEN_YEAR = new RegExp(String.raw`^(.*?)[.,]?\s+(${YEAR}\b.*)$`);
-const YEAR_THEN_VOLUME = new RegExp(String.raw`^\s*(${YEAR})[a-z]?\b\s*;?\s*(.*)$`);
-const FREE_VOLUME = new RegExp(String.raw`\b(${YEAR})\s*;\s*([^\s:;(]+)?\s*(?:\(([^)]+)\))?\s*:\s*([\w-]+)`);
-const FREE_YEAR = new RegExp(String.raw`\b(${YEAR})\b`);
+/** A journal line holds "<year>;" ("N Engl J Med. 2020; 382: 597-609"). */
+const SOURCE_YEAR = /(?:^|\s)(?:1[5-9]|20)\d{2}\s*;/;
 
 function outermostItems(section: Element): Element[] {
   const found = [...section.querySelectorAll('[role="listitem"]')];
-  const items = found.length ? found : [...section.querySelectorAll('.citations')];
+  const item = found.length ? '[role="listitem"]' : '.citations';
+  const items = found.length ? found : [...section.querySelectorAll(item)];
+  // Most lists hold neither copies nor items within items: one query instead of four per item.
+  if (!section.querySelector(`${COPIES}, [role="listitem"] ${item}, .citations ${item}`)) return items;
   return items.filter((el) => {
     if (el.closest(COPIES) || el.querySelector(':scope > [id^="core-collateral-"]')) return false;
     const outer = el.parentElement?.closest('[role="listitem"], .citations');
@@ -69,14 +60,17 @@ function findItems(doc: Document): Element[] {
 
 function isExcluded(el: Element): boolean {
   if (el.matches(NOT_TEXT)) return true;
-  return el.tagName === 'A' && BUTTON_LABEL.test(collapse(el.textContent ?? ''));
+  return el.localName === 'a' && BUTTON_LABEL.test(collapse(el.textContent ?? ''));
 }
 
-/** Text of a node with labels and buttons left out. */
+/** Inside a node: what makes its text differ from its textContent (links may be buttons, labels, block boundaries). */
+const NOT_PLAIN = `a,${NOT_TEXT},${STRUCTURE}`;
+
+/** Text of a node that is not itself excluded, with labels and buttons inside it left out. */
 function cleanText(node: Element): string {
-  if (isExcluded(node)) return '';
-  if (node.childElementCount === 0) return collapse(node.textContent ?? ''); // nothing inside to leave out
-  const hasButtons = !!node.querySelector('a') && [...node.querySelectorAll('a')].some((a) => BUTTON_LABEL.test(collapse(a.textContent ?? '')));
+  // One query for the usual case (an author, the bold title, the journal line): the node's text is its textContent.
+  if (node.childElementCount === 0 || !node.querySelector(NOT_PLAIN)) return collapse(node.textContent ?? '');
+  const hasButtons = [...node.querySelectorAll('a')].some((a) => BUTTON_LABEL.test(collapse(a.textContent ?? '')));
   if (!hasButtons) return textOf(node, NOT_TEXT);
   const copy = node.cloneNode(true) as Element;
   for (const a of copy.querySelectorAll('a')) if (BUTTON_LABEL.test(collapse(a.textContent ?? ''))) a.remove();
@@ -87,23 +81,10 @@ function endSentence(s: string): string {
   return /[.?!]$/.test(s) ? s : `${s}.`;
 }
 
-/** One block of a structured reference: an author list, the bold title or the journal line. */
+/** A structured reference's blocks as printed (author list, bold title, journal line) and any other text after. */
 interface Blocks {
-  authors?: string[];
-  authorsTruncated?: boolean;
-  title?: string;
-  source?: { line: string; italic?: string };
+  printed: PrintedReference;
   rest: string[];
-}
-
-function isBoldBlock(el: Element, text: string): boolean {
-  const bold = el.matches('strong, b') ? el : el.querySelector(':scope > strong, :scope > b');
-  return !!bold && collapse(bold.textContent ?? '') === text;
-}
-
-function isSourceBlock(el: Element, text: string): boolean {
-  const italic = el.matches('em, i') || !!el.querySelector(':scope > em, :scope > i');
-  return italic || SOURCE_YEAR.test(text);
 }
 
 function splitAuthorLine(text: string): { names: string[]; truncated: boolean } | undefined {
@@ -119,172 +100,90 @@ function splitAuthorLine(text: string): { names: string[]; truncated: boolean } 
   return vancouver && parts.length > 1 ? { names: parts, truncated } : undefined;
 }
 
-/** Sorts the direct children of .citation-content into author list, title and journal line. */
+/** Text that collapse() keeps. */
+const VISIBLE = /[^\s\u200b]/;
+const isBold = (tag: string) => tag === 'strong' || tag === 'b';
+const isItalic = (tag: string) => tag === 'em' || tag === 'i';
+
+/**
+ * Sorts the direct children of .citation-content into author list, title and journal line. Walks the children
+ * once and reads each one's tag once (this runs for every item of lists of thousands): no selector per child.
+ */
 function readBlocks(content: Element): Blocks | undefined {
-  const blocks: Blocks = { rest: [] };
+  const printed: PrintedReference = {};
+  const rest: string[] = [];
   let structured = false;
   for (let c = content.firstChild; c; c = c.nextSibling) {
+    const type = c.nodeType;
     // Loose text beside the children means one running citation (PNAS style), not separate blocks.
-    if (c.nodeType === 3 && collapse(c.nodeValue ?? '')) return undefined;
-    if (c.nodeType !== 1) continue;
+    if (type === 3 && VISIBLE.test(c.nodeValue ?? '')) return undefined;
+    if (type !== 1) continue;
     const el = c as Element;
-    if (isExcluded(el) || el.tagName === 'REFLENS-TOOLS') continue;
-    if ((el.tagName === 'UL' || el.tagName === 'OL') && !blocks.authors) {
-      blocks.authors = [...el.querySelectorAll(':scope > li')].map((li) => cleanText(li)).filter(Boolean);
+    const tag = el.localName;
+    if (tag === 'reflens-tools' || isExcluded(el)) continue;
+    if ((tag === 'ul' || tag === 'ol') && !printed.authors) {
+      const names: string[] = [];
+      for (let li = el.firstElementChild; li; li = li.nextElementSibling) {
+        if (li.localName !== 'li' || isExcluded(li)) continue;
+        const name = cleanText(li);
+        if (name) names.push(name);
+      }
+      printed.authors = names;
       structured = true;
       continue;
     }
     const text = cleanText(el);
     if (!text) continue;
-    if (!blocks.title && !blocks.source && isBoldBlock(el, text)) {
-      blocks.title = text;
+    // Its own or its first direct bold and italic children: the title is all bold, the journal line has italics.
+    let bold = isBold(tag) ? el : undefined;
+    let italic = isItalic(tag) ? el : undefined;
+    if (!bold || !italic) {
+      for (let d = el.firstElementChild; d && !(bold && italic); d = d.nextElementSibling) {
+        const t = d.localName;
+        if (!bold && isBold(t)) bold = d;
+        else if (!italic && isItalic(t)) italic = d;
+      }
+    }
+    if (!printed.title && !printed.source && bold && collapse(bold.textContent ?? '') === text) {
+      printed.title = text;
       structured = true;
-    } else if (!blocks.source && isSourceBlock(el, text)) {
-      const italic = el.matches('em, i') ? el : el.querySelector(':scope > em, :scope > i');
-      blocks.source = { line: text, italic: italic ? collapse(italic.textContent ?? '') : undefined };
-      structured = true;
-    } else if (!blocks.authors && !blocks.title && !blocks.source && splitAuthorLine(text)) {
-      const split = splitAuthorLine(text);
-      blocks.authors = split?.names;
-      blocks.authorsTruncated = split?.truncated;
+    } else if (!printed.source && (italic || SOURCE_YEAR.test(text))) {
+      printed.source = text;
+      const journal = italic && collapse(italic.textContent ?? '');
+      if (journal) printed.journal = journal;
       structured = true;
     } else {
-      blocks.rest.push(text);
+      const split = printed.authors || printed.title || printed.source ? undefined : splitAuthorLine(text);
+      if (split) {
+        printed.authors = split.names;
+        if (split.truncated) printed.truncated = true;
+        structured = true;
+      } else {
+        rest.push(text);
+      }
     }
   }
-  return structured ? blocks : undefined;
-}
-
-/** "RK" -> "R.K.", "S-B" -> "S.-B.", ["N", "I"] -> "N.I.". */
-function formatInitials(tokens: string[]): string {
-  return tokens
-    .join('')
-    .replace(/\./g, '')
-    .replace(/\p{Lu}/gu, (ch) => `${ch}.`);
-}
-
-/** One printed name: "Murthy RK", "Kim S-B", "D'yachkova Y", "Khan SA.", "Angelo, K.", institutions as literal. */
-export function parseAuthorName(raw: string): CslName | undefined {
-  const text = collapse(raw);
-  if (!text || ET_AL.test(text)) return undefined;
-  const comma = text.indexOf(',');
-  if (comma > 0) {
-    const family = text.slice(0, comma).trim();
-    const given = text.slice(comma + 1).trim();
-    return given ? { family, given } : { family };
-  }
-  const s = text.replace(/\.$/, '');
-  const tokens = s.split(' ');
-  let i = tokens.length;
-  while (i > 1 && INITIALS.test(tokens[i - 1] ?? '')) i--;
-  const familyPart = tokens.slice(0, i).join(' ');
-  if (INSTITUTION.test(familyPart)) return { literal: s };
-  if (i < tokens.length) return { family: familyPart, given: formatInitials(tokens.slice(i)) };
-  if (tokens.length === 1) return /^\p{Lu}{2,}$/u.test(s) ? { literal: s } : { family: s };
-  return { literal: s };
-}
-
-function namesToCsl(names: string[], csl: Partial<CslItem>): void {
-  const authors: CslName[] = [];
-  for (const n of names) {
-    if (ET_AL.test(collapse(n))) {
-      csl._etAl = true;
-      continue;
-    }
-    const name = parseAuthorName(n);
-    if (name) authors.push(name);
-  }
-  if (authors.length) csl.author = authors;
-}
-
-function cleanTitle(raw: string): string {
-  return raw
-    .trim()
-    .replace(SPACED_ABSTRACT, '')
-    .replace(/\s*[†‡§*]+\.?$/u, '')
-    .replace(/\s*\.$/, '')
-    .trim();
-}
-
-/** "2020; 382: 597-609", "2017; 17 (e2): 601-610", "2019; : 1-10", "2020; 38 (LBA2-LBA2)", "2018; 2018". */
-function applyVolumeLine(rest: string, csl: Partial<CslItem>): void {
-  const m = /^([^\s:(;]+)?\s*(?:\(([^)]*)\))?\s*(?::\s*(\S[^;]*?))?\s*\.?$/.exec(rest.trim());
-  if (!m) return;
-  const [, volume, issue, page] = m;
-  if (volume) csl.volume = volume;
-  const sameEnds = issue ? /^(\S+?)\s*[-–]\s*(\S+)$/.exec(issue) : null;
-  // "(LBA2-LBA2)" is an abstract number misfiled as issue: a range with equal ends is a single page.
-  if (sameEnds && sameEnds[1] === sameEnds[2] && !page) csl.page = sameEnds[1];
-  else if (issue) csl.issue = issue.trim();
-  if (page) csl.page = page.replace(/–/g, '-');
-}
-
-/** The journal line: italic journal, year, volume, issue, pages. */
-function applySource(source: { line: string; italic?: string }, csl: Partial<CslItem>): void {
-  let container: string | undefined;
-  let after = source.line;
-  if (source.italic && source.line.startsWith(source.italic)) {
-    container = source.italic;
-    after = source.line.slice(source.italic.length);
-  } else {
-    const m = CONTAINER_THEN_YEAR.exec(source.line);
-    if (m) {
-      container = m[1];
-      after = m[2] ?? '';
-    }
-  }
-  const y = YEAR_THEN_VOLUME.exec(after);
-  if (y?.[1]) {
-    csl.issued = { 'date-parts': [[Number(y[1])]] };
-    applyVolumeLine(y[2] ?? '', csl);
-  }
-  container = container?.trim().replace(/\.$/, '').replace(SCIENCE_80, '').trim();
-  if (!container) return;
-  // A scraped article title ended up as the journal (it carries the spaced-out "Abstract" debris).
-  if (SPACED_ABSTRACT.test(`${container}.`) && !csl.title) csl.title = cleanTitle(container);
-  else csl['container-title'] = container;
-}
-
-/** Best effort for free-text items ("1. Steenbruggen TG, …, et al. Title? 2019;178:597-605. doi:…"). */
-function parseFreeText(text: string, csl: Partial<CslItem>): void {
-  const t = text.replace(/^\s*\d{1,3}\.\s+/, '');
-  const boundary = /(?:\bet\s+al\.|(?<=\s)(?:\p{Lu}\.?-?){1,4}\.)\s+(?=[\p{Lu}\p{N}"“'])/u.exec(t);
-  let rest = t;
-  if (boundary) {
-    const head = t.slice(0, boundary.index + boundary[0].length).trim();
-    const names = head.split(/\s*,\s*/).filter(Boolean);
-    if (names.every((n) => ET_AL.test(n) || parseAuthorName(n)?.given || parseAuthorName(n)?.literal)) {
-      namesToCsl(names, csl);
-      rest = t.slice(boundary.index + boundary[0].length);
-    }
-  }
-  const end = /[.?!](?=\s|$)/.exec(rest);
-  const title = cleanTitle(end ? rest.slice(0, end.index + (end[0] === '.' ? 0 : 1)) : rest);
-  if (title) csl.title = title;
-  const tail = (end ? rest.slice(end.index + 1) : '')
-    .replace(/\b(?:doi:\s*|https?:\/\/\S+)\S*/gi, ' ')
-    .replace(/\b10\.\d{4,9}\/\S+/g, ' ');
-  const vol = FREE_VOLUME.exec(tail);
-  const year = vol?.[1] ?? FREE_YEAR.exec(tail)?.[1];
-  if (year) csl.issued = { 'date-parts': [[Number(year)]] };
-  if (vol) {
-    if (vol[2]) csl.volume = vol[2];
-    if (vol[3]) csl.issue = vol[3];
-    if (vol[4]) csl.page = vol[4];
-  }
+  return structured ? { printed, rest } : undefined;
 }
 
 const SCHOLAR_HOST = /^https?:\/\/scholar\.google\.[a-z.]+\//i;
 const ARXIV_HINT = /48550|%3\d|[\t\n\r]/i;
 
+/** Where a link names no cited work: the number/back-link, the jump-to-citation controls, our own tools. */
+const NOT_LINKS = '.label, .to-citation__wrapper, .to-citation__accordion, reflens-tools';
+/** Links that lie in (or are) one of those places, as the item's query finds them (http links: not "#…"). */
+const LINKS_IN_NOT_LINKS = `:is(${NOT_LINKS}) a[href]:not([href^="#"]), a:is(.label, .to-citation__wrapper, .to-citation__accordion)[href]:not([href^="#"])`;
+
 function idsFromLinks(citation: Element): Identifiers {
   const strong: Identifiers[] = [];
   const weak: string[] = [];
-  // In-page anchors (the back-link number) are left out by the query.
+  // In-page anchors (the back-link number) are left out by the query; other links in those places by one more query
+  // and a check per link only when there are some (a check per link of every item otherwise).
+  const someOutside = !!citation.querySelector(LINKS_IN_NOT_LINKS);
   for (const a of citation.querySelectorAll('a[href]:not([href^="#"])')) {
     const href = a.getAttribute('href') ?? '';
     if (!href) continue;
-    if (a.closest('.label, .to-citation__wrapper, .to-citation__accordion, reflens-tools')) continue;
+    if (someOutside && a.closest(NOT_LINKS)) continue;
     // Resolver and PubMed buttons name the work directly; Scholar look-ups only echo what the page knew.
     if (/scholar\.google\./i.test(href)) weak.push(href);
     else strong.push(idsFromUrl(href));
@@ -294,41 +193,28 @@ function idsFromLinks(citation: Element): Identifiers {
   // possibly with escaped digits or the tabs and newlines the URL parser drops): any other is left unparsed, its long
   // query being the costliest link of an item to read.
   const adds = (href: string) => !ids.doi || !ids.pmid || !SCHOLAR_HOST.test(href) || (!ids.arxiv && ARXIV_HINT.test(href));
-  return mergeIds(ids, ...weak.filter(adds).map(idsFromUrl));
+  const more = weak.filter(adds);
+  return more.length ? mergeIds(ids, ...more.map(idsFromUrl)) : ids;
 }
 
 function extract(item: Element): ExtractedReference {
   const citation = item.querySelector('.citation') ?? item;
   const content = citation.querySelector('.citation-content') ?? citation;
-  const csl: Partial<CslItem> = { type: 'article-journal' };
   const blocks = readBlocks(content);
   let text: string;
   if (blocks) {
+    const { authors, truncated, title, source } = blocks.printed;
     const parts: string[] = [];
-    if (blocks.authors?.length) {
-      let line = blocks.authors.join(', ');
-      if (blocks.authorsTruncated) line += ', et al.';
-      parts.push(endSentence(line));
-      namesToCsl(blocks.authors, csl);
-      if (blocks.authorsTruncated) csl._etAl = true;
-    }
-    if (blocks.title) {
-      parts.push(endSentence(blocks.title));
-      const title = cleanTitle(blocks.title);
-      if (title) csl.title = title;
-    }
-    if (blocks.source) {
-      parts.push(blocks.source.line);
-      applySource(blocks.source, csl);
-    }
+    if (authors?.length) parts.push(endSentence(truncated ? `${authors.join(', ')}, et al.` : authors.join(', ')));
+    if (title) parts.push(endSentence(title));
+    if (source) parts.push(source);
     parts.push(...blocks.rest);
     text = collapse(parts.join(' '));
   } else {
-    text = cleanText(content);
-    parseFreeText(text, csl);
+    text = isExcluded(content) ? '' : cleanText(content);
   }
   const ids = mergeIds(idsFromLinks(citation), idsFromText(text));
-  return { text, ids, csl };
+  return { text, ids, csl: { type: 'article-journal' }, printed: blocks?.printed ?? { free: true } };
 }
 
 export const elsevierHealth: SiteAdapter = {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Window } from 'happy-dom';
 import { expect } from 'vitest';
 import { issuedYear } from '../../src/core/csl';
+import { withPrintedCsl } from '../../src/core/printed';
 import type { ExtractedReference } from '../../src/core/reference';
 import type { SiteAdapter } from '../../src/sites/types';
 
@@ -116,7 +117,7 @@ export function expectItemsReadAsRows(adapter: SiteAdapter, items: Element[], ro
   expect(new Set(items).size).toBe(items.length);
   items.forEach((item, i) => {
     const row = rows[i]!;
-    const ref = adapter.extract(item);
+    const ref = withPrintedCsl(adapter.extract(item));
     expect(ref.ids.doi ?? null, `item ${row.n} DOI`).toBe(row.doi);
     expect(ref.ids.pmid ?? null, `item ${row.n} PMID`).toBe(row.pmid);
     expect(ref.ids.pmcid, `item ${row.n} PMCID`).toBeUndefined();

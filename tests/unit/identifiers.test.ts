@@ -158,6 +158,20 @@ describe('normalizeDoi', () => {
   });
 });
 
+describe('normalizeDoi of a plain DOI (read as written)', () => {
+  // The same DOI behind a "doi:" prefix takes the full path of cleaning, decoding and trimming: both must agree.
+  it.each(['10.1000/ABC.def', '10.1016/S0140-6736(20)30183-5', '10.1093/annonc/mds232', '10.1000/a;b:c/d_e-f', '10.1000/x(1)', '10.1000/a.b(c', '10.1000/7'])(
+    '%s',
+    (doi) => {
+      expect(normalizeDoi(doi)).toBe(normalizeDoi(`doi:${doi}`));
+      expect(normalizeDoi(doi)).toBe(doi.toLowerCase());
+    },
+  );
+  it('still refuses an overlong one', () => {
+    expect(normalizeDoi(`10.1000/${'a'.repeat(1000)}`)).toBeUndefined();
+  });
+});
+
 describe('findDois', () => {
   it.each(findCases)('%j -> %j', (input, expected) => {
     expect(findDois(input)).toEqual(expected);

@@ -44,6 +44,22 @@ describe('resultsForPage', () => {
     expect(shown[0]).not.toHaveProperty('csl');
   });
 
+  it('finds the note of a work the page sent as printed, and sends its title only when it differs from the printed one', async () => {
+    const printed: ReferenceInput = {
+      n: 7,
+      text: 'Roe R. Another work. J Test. 2019; 4: 1-2',
+      ids: {},
+      csl: { type: 'article-journal' },
+      printed: { authors: ['Roe R'], title: 'Another work.', source: 'J Test. 2019; 4: 1-2', journal: 'J Test.' },
+    };
+    const unresolved: ReferenceResult = { ...UNRESOLVED, n: 7 };
+    const store = { findMany: async (keys: string[][]) => keys.map((k) => (k.includes('title:another work|2019') ? note('title:another work|2019', 'mine') : null)) };
+    const [shown] = await resultsForPage([printed], [unresolved], store);
+    expect(shown).toMatchObject({ n: 7, note: 'mine' });
+    expect(shown).not.toHaveProperty('title');
+    expect(resultForPage({ ...unresolved, csl: { ...unresolved.csl, title: 'Another work, looked up' } }, printed).title).toBe('Another work, looked up');
+  });
+
   it('answers the results without notes when the notes cannot be read', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const shown = await resultsForPage([REF], [RESULT], { findMany: async () => Promise.reject(new Error('storage gone')) });

@@ -127,6 +127,29 @@ describe('tools view (cloned from one template)', () => {
     expect(root.querySelector('[data-reflens-action="reject"]')).toBeNull();
   });
 
+  it("starts with the page's own links, as setLinks shows them, and a result with the same identifiers keeps them", () => {
+    document.body.innerHTML = '<ol><li id="a">A</li><li id="b">B</li></ol>';
+    const cb: ToolsCallbacks = { copy: async () => '', saveNote: async (text) => ({ text }), rejectMatch: async () => undefined };
+    const ids = { doi: '10.5555/../abc', pmid: '97000001', pmcid: 'PMC123' };
+    const made = new ToolsView(document.getElementById('a')!, 1, cb, ids);
+    const set = new ToolsView(document.getElementById('b')!, 1, cb);
+    set.setLinks({ doi: page(ids.doi), pmid: page(ids.pmid), pmcid: page(ids.pmcid) });
+    const links = (v: ToolsView) => [...v.host.shadowRoot!.querySelectorAll('a[data-reflens-link]')];
+    expect(links(made).map((a) => a.outerHTML)).toEqual(links(set).map((a) => a.outerHTML));
+    expect(links(made).map((a) => a.getAttribute('href'))).toEqual([
+      'https://doi.org/abc',
+      'https://pubmed.ncbi.nlm.nih.gov/97000001/',
+      'https://pmc.ncbi.nlm.nih.gov/articles/PMC123/',
+    ]);
+    const [doi] = links(made);
+    made.setLinks({ doi: page(ids.doi), pmid: page(ids.pmid), pmcid: page(ids.pmcid) });
+    expect(links(made)[0]).toBe(doi);
+    made.setLinks({ pmid: page(ids.pmid) });
+    expect(links(made).map((a) => a.getAttribute('data-reflens-link'))).toEqual(['pubmed']);
+    // Only the kinds the page gives: a bar without page identifiers starts with none.
+    expect(new ToolsView(document.getElementById('a')!, 2, cb, { pmid: '1' }).host.shadowRoot!.querySelectorAll('a').length).toBe(1);
+  });
+
   it('links identifiers exactly as the URL parser would normalise them', () => {
     const { root, v } = view();
     for (const doi of ['10.5555/abc(1)', '10.5555/../abc', '10.5555/./x/%2e%2E/y', '10.5555/x/..']) {

@@ -18,6 +18,7 @@ import { issuedYear } from '../../core/csl';
 import { normalizeTitle, workKeys } from '../../core/identifiers';
 import { matchReference } from '../../core/match';
 import { parseReference } from '../../core/parse';
+import { withPrintedCsl } from '../../core/printed';
 import { DEFAULT_SETTINGS, SERVICE_IDS, type ServiceSwitches, type Settings } from '../../core/settings';
 import {
   cslFromPage,
@@ -157,7 +158,7 @@ export class Resolver {
     const deadline = this.acquireDeadline(page);
     try {
       const on = this.switches();
-      const works = await this.prepare(refs, on);
+      const works = await this.prepare(refs.map(withPrintedCsl), on);
       const todo = works.filter((w) => !w.cached);
       for (const w of todo) w.csl = structuredCsl(w.ref);
       if (todo.length) await this.lookup(todo, on, deadline);
@@ -248,7 +249,8 @@ export class Resolver {
    * reference's own structure (parsed from its text where the page gave none) with the identifiers the page shows.
    * A result is used only when its identifiers are those the page shows (it may be older than a rejection).
    */
-  async citationItems(refs: CitedReference[]): Promise<CslItem[]> {
+  async citationItems(pageRefs: CitedReference[]): Promise<CslItem[]> {
+    const refs = pageRefs.map(withPrintedCsl);
     const on = this.switches();
     const keys = refs.map((ref) => cacheKey(referenceFingerprint(ref), on));
     const cached = await this.cachedResults(keys);

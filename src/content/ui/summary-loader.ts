@@ -25,8 +25,10 @@ export class LazySummary {
     else this.start();
   }
 
-  refresh(): void {
-    this.view?.refresh();
+  /** `now`: render in this task (the caller refreshes once for many changes), else in the next idle period. */
+  refresh(now = false): void {
+    if (now) this.view?.render();
+    else this.view?.refresh();
   }
 
   private start(): void {

@@ -1,5 +1,5 @@
 import { doiUrl, pmcUrl, pubmedUrl } from '../../core/identifiers';
-import type { Flag, IdKind, LinkedId, OpenAccessCopy, ReferenceResult } from '../../core/reference';
+import type { Flag, IdKind, Identifiers, LinkedId, OpenAccessCopy, ReferenceResult } from '../../core/reference';
 import { hasDotSegment, safeHttpUrl } from '../../core/url';
 import { NoteSaver, type SavedNote } from '../note-saver';
 import { copyAsMenu, emptyCopyAsMenu, type CopyMenuCallbacks } from './copy-menu';
@@ -33,20 +33,24 @@ const SAVE_DELAY_MS = 700;
  */
 let templateDoc: Document | undefined;
 const protoDoc = (): Document => (templateDoc ??= document.implementation.createHTMLDocument(''));
-let barProto: HTMLElement | undefined;
-function barTemplate(): HTMLElement {
-  if (barProto) return barProto;
+/** By the kinds of page links they start with (bit i: LINK_KINDS[i]): a bar comes with the links its page gives. */
+const barProtos: HTMLElement[] = [];
+function barTemplate(kinds: number): HTMLElement {
+  let proto = barProtos[kinds];
+  if (proto) return proto;
   const doc = protoDoc();
   const make = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string>, text?: string) => el(tag, attrs, text, doc);
+  const links = make('span', { class: 'bar' });
+  for (let i = 0; i < LINK_KINDS.length; i++) if (kinds & (1 << i)) links.append(linkProto(LINK_KINDS[i]!, 'page', doc));
   // The brand is drawn by the style sheet and the flags' container is made when a flag comes: fewer nodes to clone.
-  barProto = make('div', { class: 'bar tools', role: 'group' });
-  barProto.append(
-    make('span', { class: 'bar' }),
+  proto = make('div', { class: 'bar tools', role: 'group' });
+  proto.append(
+    links,
     make('button', { type: 'button', 'data-reflens-action': 'copy' }, 'Cite'),
     make('button', { type: 'button', 'data-reflens-action': 'note', 'aria-expanded': 'false' }, 'Note'),
     make('span', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-reflens-status-message': '' }),
   );
-  return barProto;
+  return (barProtos[kinds] = proto);
 }
 
 let menuProto: HTMLSelectElement | undefined;
@@ -96,10 +100,14 @@ const ownUrl = (url: string): string | undefined => (hasDotSegment(url) ? safeHt
 
 /** What a link slot shows, and its node. */
 type LinkSlot = [key: string, node: Element | undefined];
+const slotKey = (id?: LinkedId) => (id ? `${id.value}\u0000${id.source}\u0000${id.confidence ?? ''}` : '');
 const LINK_KINDS: IdKind[] = ['doi', 'pubmed', 'pmc'];
 const LINK_URL: Record<IdKind, (value: string) => string> = { doi: doiUrl, pubmed: pubmedUrl, pmc: pmcUrl };
 
-/** Identifier links are clones of these, by kind and source (label, target and rel set once). */
+/** An identifier link without its address (label, target and rel set once). */
+const linkProto = (kind: IdKind, source: LinkedId['source'], doc?: Document) =>
+  el('a', { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind, 'data-reflens-source': source }, LINK_LABEL[kind], doc);
+/** Identifier links are clones of these, by kind and source. */
 const linkProtos: Record<string, HTMLAnchorElement> = {};
 
 /**
@@ -123,21 +131,43 @@ export class ToolsView {
   private searchShown = false;
   private hasFlags = false;
 
+  /** `pageIds`: the identifiers the page gives, shown from the start (as setLinks would show them). */
   constructor(
     private readonly item: Element,
     private readonly n: number,
     private readonly callbacks: ToolsCallbacks,
+    pageIds: Pick<Identifiers, 'doi' | 'pmid' | 'pmcid'> = {},
   ) {
     this.host = document.createElement('reflens-tools');
     this.root = this.host.attachShadow({ mode: 'open' });
     applyStyles(this.root);
-    const bar = barTemplate().cloneNode(true) as HTMLElement;
-    const controls = bar.children as unknown as HTMLElement[];
-    this.links = controls[0]!;
-    this.noteButton = controls[2] as HTMLButtonElement;
-    this.status = controls[3]!;
+    // The page's links come with the clone: one clone per bar, then only their addresses to set.
+    const values = [pageIds.doi, pageIds.pmid, pageIds.pmcid];
+    const hrefs: Array<string | undefined> = [];
+    let kinds = 0;
+    for (let i = 0; i < 3; i++) {
+      const value = values[i];
+      hrefs.push(value ? ownUrl(LINK_URL[LINK_KINDS[i]!](value)) : undefined);
+      if (hrefs[i]) kinds |= 1 << i;
+    }
+    const bar = barTemplate(kinds).cloneNode(true) as HTMLElement;
+    // Sibling steps, not bar.children: indexing an HTMLCollection from a content script cost more than the clone.
+    this.links = bar.firstElementChild as HTMLElement;
+    const slots: LinkSlot[] = [];
+    for (let i = 0, link = this.links.firstElementChild; i < 3; i++) {
+      const value = values[i];
+      const href = hrefs[i];
+      if (href) link!.setAttribute('href', href);
+      slots.push([slotKey(value ? { value, source: 'page' } : undefined), href ? link! : undefined]);
+      if (href) link = link!.nextElementSibling;
+    }
+    slots.push(['', undefined], ['', undefined]); // free copy, reject button
+    this.slots = slots;
+    const copy = this.links.nextElementSibling!;
+    this.noteButton = copy.nextElementSibling as HTMLButtonElement;
+    this.status = this.noteButton.nextElementSibling as HTMLElement;
     bar.setAttribute('aria-label', `RefLens tools for reference ${n}`);
-    controls[1]!.setAttribute('aria-label', `Copy citation of reference ${n}`);
+    copy.setAttribute('aria-label', `Copy citation of reference ${n}`);
     this.noteButton.setAttribute('aria-label', `Private note on reference ${n}`);
     // One listener on the root (this object's handleEvent) instead of one closure per control.
     this.root.addEventListener('click', this);
@@ -217,21 +247,26 @@ export class ToolsView {
    * target, source and confidence are unchanged stays as it is.
    */
   setLinks(ids: { doi?: LinkedId; pmid?: LinkedId; pmcid?: LinkedId }, oa?: OpenAccessCopy): void {
-    const key = (id?: LinkedId) => (id ? `${id.value}\u0000${id.source}\u0000${id.confidence ?? ''}` : '');
     const lookup = ids.doi?.source === 'lookup' || ids.pmid?.source === 'lookup' || ids.pmcid?.source === 'lookup';
     // One slot per kind of link, in order: DOI, PubMed, PMC, free copy, reject button ('' when absent).
-    const keys = [key(ids.doi), key(ids.pmid), key(ids.pmcid), oa ? `${oa.url}\u0000${oa.version}\u0000${oa.host}` : '', lookup ? 'reject' : ''];
+    const keys = [slotKey(ids.doi), slotKey(ids.pmid), slotKey(ids.pmcid), oa ? `${oa.url}\u0000${oa.version}\u0000${oa.host}` : '', lookup ? 'reject' : ''];
     let changed = this.searchShown;
-    const slots = keys.map((k, i): LinkSlot => {
-      const old = this.slots?.[i];
-      if (old?.[0] === k) return old;
-      changed = true;
-      return [k, k ? this.makeLink(i, ids, oa) : undefined];
-    });
+    const slots: LinkSlot[] = [];
+    const nodes: Element[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      let slot = this.slots?.[i];
+      if (slot?.[0] !== k) {
+        changed = true;
+        slot = [k, k ? this.makeLink(i, ids, oa) : undefined];
+      }
+      slots.push(slot);
+      if (slot[1]) nodes.push(slot[1]);
+    }
     if (!changed) return;
     this.slots = slots;
     this.searchShown = false;
-    this.links.replaceChildren(...slots.flatMap(([, node]) => (node ? [node] : [])));
+    this.links.replaceChildren(...nodes);
   }
 
   /** The node of link slot `i` (see setLinks), or undefined when its address is not a safe http(s) URL. */
@@ -241,15 +276,12 @@ export class ToolsView {
       const id = (i === 0 ? ids.doi : i === 1 ? ids.pmid : ids.pmcid)!;
       const href = ownUrl(LINK_URL[kind](id.value));
       if (!href) return undefined;
-      const proto = (linkProtos[kind + id.source] ??= el(
-        'a',
-        { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind, 'data-reflens-source': id.source },
-        LINK_LABEL[kind],
-      ));
-      const a = proto.cloneNode(true) as HTMLAnchorElement;
+      const a = (linkProtos[kind + id.source] ??= linkProto(kind, id.source)).cloneNode(true) as HTMLAnchorElement;
       a.setAttribute('href', href);
-      a.title = `${LINK_LABEL[kind]} ${id.value}${id.source === 'lookup' ? ` (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)` : ''}`;
-      if (id.source === 'lookup' && id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
+      if (id.source === 'lookup') {
+        a.title = `${LINK_LABEL[kind]} ${id.value} (found by lookup, confidence ${Math.round((id.confidence ?? 0) * 100)}%)`;
+        if (id.confidence !== undefined) a.setAttribute('data-reflens-confidence', id.confidence.toFixed(3));
+      }
       return a;
     }
     if (i === 3) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { issuedYear } from '../../../src/core/csl';
-import { elsevierHealth, parseAuthorName } from '../../../src/sites/elsevier-health';
+import { parseAuthorName, withPrintedCsl } from '../../../src/core/printed';
+import { elsevierHealth } from '../../../src/sites/elsevier-health';
 import { idRows, loadFixturePage, metaRows, parseHtml, readExpected } from '../../support/fixture-page';
 
 const FIXTURE = 'elsevier-health/clinical-breast-cancer';
@@ -10,8 +11,11 @@ const expected = readExpected(FIXTURE);
 
 const loadPage = (): Document => loadFixturePage(FIXTURE).doc;
 
+/** Each item as read in the page, with the CSL fields the background makes of what it prints. */
+const read = (el: Element) => withPrintedCsl(elsevierHealth.extract(el));
+
 function itemsOf(doc: Document) {
-  return elsevierHealth.findItems(doc).map((el) => ({ el, ref: elsevierHealth.extract(el) }));
+  return elsevierHealth.findItems(doc).map((el) => ({ el, ref: read(el) }));
 }
 
 const BUTTON_WORDS = /crossref|pubmed|google scholar|scopus|view in article/i;
@@ -179,6 +183,18 @@ describe('elsevierHealth on the Clinical Breast Cancer page', () => {
     expect(items[47]?.ref.ids.doi).toBe('10.1093/annonc/mds232');
   });
 
+  it('reads what each reference prints and leaves its CSL fields to the background', () => {
+    const first = elsevierHealth.extract(items[0]!.el);
+    expect(first.csl).toEqual({ type: 'article-journal' });
+    expect(first.printed).toEqual({
+      authors: ['Murthy RK', 'Loi S', 'Okines A', 'et al.'],
+      title: 'Tucatinib, Trastuzumab, and Capecitabine for HER2-Positive Metastatic Breast Cancer.',
+      source: 'N Engl J Med. 2020; 382: 597-609',
+      journal: 'N Engl J Med.',
+    });
+    expect(elsevierHealth.extract(items[38]!.el).printed).toEqual({ free: true });
+  });
+
   it('every item is typed article-journal', () => {
     for (const { ref } of items) expect(ref.csl.type).toBe('article-journal');
   });
@@ -225,7 +241,7 @@ describe('elsevierHealth markup variants', () => {
     </body>`);
     const found = elsevierHealth.findItems(doc);
     expect(found).toHaveLength(1);
-    const ref = elsevierHealth.extract(found[0] as Element);
+    const ref = read(found[0] as Element);
     expect(ref.ids).toEqual({ doi: '10.1126/science.1155121', pmid: '18556546' });
     expect(ref.text).toBe('G. B. Bonan, Forests and climate change. Science 320, 1444–1449 (2008).');
   });
@@ -245,7 +261,7 @@ describe('elsevierHealth markup variants', () => {
     </div></div></section></body>`);
     const found = elsevierHealth.findItems(doc);
     expect(found).toHaveLength(1);
-    const ref = elsevierHealth.extract(found[0] as Element);
+    const ref = read(found[0] as Element);
     expect(ref.ids).toEqual({ doi: '10.1093/infdis/137.3.298', pmid: '24670' });
     expect(ref.text).toBe(
       'Lee HW, Lee PW, Johnson KM. Isolation of the etiologic agent of Korean hemorrhagic fever. J Infect Dis. 1978; 137:298-308',
@@ -259,7 +275,7 @@ describe('elsevierHealth markup variants', () => {
       <div class="citation-content"><div>Makino, H. ∙ Hwang, E.J. ∙ Hedrick, N.G....</div>
       <div><strong>Circuit Mechanisms of Sensorimotor Learning</strong></div><div><em>Neuron.</em> 2016; <strong>92</strong>:705-721</div></div>
     </div></div></div></div></section></body>`);
-    const ref = elsevierHealth.extract(elsevierHealth.findItems(doc)[0] as Element);
+    const ref = read(elsevierHealth.findItems(doc)[0] as Element);
     expect(ref.csl.author).toEqual([
       { family: 'Makino', given: 'H.' },
       { family: 'Hwang', given: 'E.J.' },
@@ -279,7 +295,7 @@ describe('elsevierHealth markup variants', () => {
         <div class="core-xlink-google-scholar"><a href="https://scholar.google.com/scholar_lookup?doi=10.5555%2Fscholar.echo&amp;pmid=111">Google Scholar</a></div>
         <div class="core-xlink-crossref"><a href="https://doi.org/10.5555/button.doi">Crossref</a></div>
       </div></div></div></div></section></body>`);
-    const ref = elsevierHealth.extract(elsevierHealth.findItems(doc)[0] as Element);
+    const ref = read(elsevierHealth.findItems(doc)[0] as Element);
     expect(ref.ids).toEqual({ doi: '10.5555/button.doi', pmid: '111' });
   });
 
