@@ -170,10 +170,8 @@ export function cslFromPrinted(printed: PrintedReference, text: string): Partial
     namesToCsl(printed.authors, csl);
     if (printed.truncated) csl._etAl = true;
   }
-  if (printed.title) {
-    const title = cleanTitle(printed.title);
-    if (title) csl.title = title;
-  }
+  const title = printedTitle(printed);
+  if (title) csl.title = title;
   if (printed.source) applySource({ line: printed.source, italic: printed.journal }, csl);
   return csl;
 }
@@ -183,7 +181,12 @@ export function cslFromPrinted(printed: PrintedReference, text: string): Partial
  * line as cslFromPrinted makes it (the background sends a result's title only when it differs from this).
  */
 export function pageTitle(ref: Pick<ExtractedReference, 'csl' | 'printed'>): string | undefined {
-  return ref.csl.title ?? (ref.printed?.title ? cleanTitle(ref.printed.title) || undefined : undefined);
+  return ref.csl.title ?? (ref.printed ? printedTitle(ref.printed) : undefined);
+}
+
+/** The printed title line, cleaned; undefined when nothing is left. */
+function printedTitle(printed: PrintedReference): string | undefined {
+  return printed.title ? cleanTitle(printed.title) || undefined : undefined;
 }
 
 /** The reference with the CSL fields of what it prints (the page's own fields win); as is when it has none. */
