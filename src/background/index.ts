@@ -7,6 +7,7 @@ import { STYLE_CHOICES } from '../core/citation-styles';
 import type { CslItem } from '../core/csl';
 import { resultForPage, type CitedReference } from '../core/reference';
 import { registerCopyCommands, type CommandApis } from './commands';
+import { injectOnClick } from './toolbar';
 import { formatCitation, formatList } from './format';
 import { CustomStyleStore } from './format/custom-styles';
 import { TtlCache } from './net/cache';
@@ -87,10 +88,9 @@ export function createBackground(): void {
   // Other sites: the user asks for RefLens with the toolbar button (activeTab grants this one tab, this once).
   // MV3 (Chrome) has `action`; Firefox's MV2 build has `browserAction`.
   (browser.action ?? browser.browserAction).onClicked.addListener((tab) => {
-    if (tab.id === undefined) return;
-    browser.scripting
-      .executeScript({ target: { tabId: tab.id }, files: ['/content-scripts/generic.js'] })
-      .catch((err: Error) => console.warn('RefLens: cannot run on this page:', err.message));
+    const tabId = tab.id;
+    if (tabId === undefined) return;
+    void injectOnClick(() => browser.scripting.executeScript({ target: { tabId }, files: ['/content-scripts/generic.js'] }));
   });
 
   const contentMatches = (browser.runtime.getManifest().content_scripts ?? []).flatMap((cs) => cs.matches ?? []);

@@ -30,7 +30,7 @@ describe('generic detector after a toolbar click', () => {
             refs: document.querySelectorAll('[data-reflens-ref]').length,
             states: [...document.querySelectorAll('[data-reflens-ref]')].map((e) => e.getAttribute('data-reflens-state')),
           }));
-          console.error(`[generic] not done after the click: ${JSON.stringify(state)}; worker errors ${JSON.stringify(env.browser.serviceWorkerErrors)}`);
+          console.error(`[generic] not done after the click: ${JSON.stringify(state)}; worker errors ${JSON.stringify(env.browser.serviceWorkerErrors)}, warnings ${JSON.stringify(env.browser.serviceWorkerWarnings)}`);
           throw err;
         });
         expect(done).toBe(expected.length);

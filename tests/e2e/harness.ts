@@ -346,6 +346,8 @@ export interface LaunchedBrowser {
   liveServiceWorker(): Promise<Worker>;
   /** console.error messages from the extension's service worker. */
   serviceWorkerErrors: string[];
+  /** console.warn messages from the extension's service worker (e.g. a toolbar click it could not act on). */
+  serviceWorkerWarnings: string[];
   extensionId: string;
   openPage(url: string): Promise<Page>;
   /** Clicks RefLens's toolbar button for this page, through the DevTools protocol (grants activeTab as a click does). */
@@ -412,13 +414,18 @@ export async function launchBrowser(options: LaunchOptions): Promise<LaunchedBro
 
   let serviceWorker: Worker | undefined;
   const serviceWorkerErrors: string[] = [];
+  const serviceWorkerWarnings: string[] = [];
+  const listen = (worker: Worker): void => {
+    worker.on('console', (msg) => {
+      if (msg.type() === 'error') serviceWorkerErrors.push(msg.text());
+      if (msg.type() === 'warning') serviceWorkerWarnings.push(msg.text());
+    });
+  };
   let extensionId = '';
   if (ext) {
     serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
     extensionId = new URL(serviceWorker.url()).host;
-    serviceWorker.on('console', (msg) => {
-      if (msg.type() === 'error') serviceWorkerErrors.push(msg.text());
-    });
+    listen(serviceWorker);
   }
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 
@@ -429,6 +436,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<LaunchedBro
       return serviceWorker;
     },
     serviceWorkerErrors,
+    serviceWorkerWarnings,
     extensionId,
     liveServiceWorker: async () => {
       if (!ext) throw new Error('launched without an extension: no service worker');
@@ -444,9 +452,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<LaunchedBro
       await wake.goto(`chrome-extension://${extensionId}/${extPage}`).catch(() => undefined);
       const worker = await woken;
       await wake.close();
-      worker.on('console', (msg) => {
-        if (msg.type() === 'error') serviceWorkerErrors.push(msg.text());
-      });
+      listen(worker);
       return worker;
     },
     openPage: async (url) => {
