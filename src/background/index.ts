@@ -5,7 +5,7 @@ import { serve } from '../messaging/server';
 import { workKeysOfChange } from '../core/notes';
 import { STYLE_CHOICES } from '../core/citation-styles';
 import type { CslItem } from '../core/csl';
-import { resultForPage, type CitedReference } from '../core/reference';
+import { fromLookup, resultForPage, type CitedReference } from '../core/reference';
 import { registerCopyCommands, type CommandApis } from './commands';
 import { injectOnClick } from './toolbar';
 import { formatCitation, formatList } from './format';
@@ -97,7 +97,8 @@ export function createBackground(): void {
   registerCopyCommands(browser as unknown as CommandApis, contentMatches);
 
   serve({
-    resolve: async ({ refs }, sender) => {
+    resolve: async ({ refs: sent }, sender) => {
+      const refs = sent.map(fromLookup);
       await ready;
       // The tab and document the batch comes from: a page's batches share one deadline.
       const results = await resolver.resolve(refs, sender.tabId === undefined ? undefined : `${sender.tabId} ${sender.url ?? ''}`);

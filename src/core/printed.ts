@@ -23,7 +23,25 @@ export interface PrintedReference {
   /** The journal line ("N Engl J Med. 2020; 382: 597-609") and its italic part (the journal). */
   source?: string;
   journal?: string;
+  /** Any other text after those blocks, block by block. */
+  rest?: string[];
   free?: boolean;
+}
+
+const endSentence = (s: string) => (/[.?!]$/.test(s) ? s : `${s}.`);
+
+/**
+ * The reference's text from its blocks: author list, title, journal line, then the rest. An adapter makes the text
+ * of a structured reference with it, so that the text need not travel with the blocks (see forLookup).
+ */
+export function printedText(p: PrintedReference): string {
+  const parts: string[] = [];
+  const authors = p.authors?.join(', ');
+  if (authors) parts.push(endSentence(p.truncated ? `${authors}, et al.` : authors));
+  if (p.title) parts.push(endSentence(p.title));
+  if (p.source) parts.push(p.source);
+  if (p.rest) parts.push(...p.rest);
+  return collapse(parts.join(' '));
 }
 
 const YEAR = String.raw`(?:1[5-9]|20)\d{2}`;

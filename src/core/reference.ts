@@ -1,5 +1,5 @@
 import type { CslItem } from './csl';
-import { pageTitle, type PrintedReference } from './printed';
+import { pageTitle, printedText, type PrintedReference } from './printed';
 
 /** Identifiers of one cited work. DOIs are normalised (lower case, no resolver prefix). PMCIDs carry "PMC". */
 export interface Identifiers {
@@ -29,6 +29,26 @@ export type RefState = 'pending' | 'resolved' | 'unresolved' | 'error';
 export interface ReferenceInput extends ExtractedReference {
   /** 1-based position in the page's list. */
   n: number;
+}
+
+/**
+ * A reference as sent for lookup: a structured printed reference leaves its text out, which its blocks make
+ * (printedText): a third less to serialise on the page's main thread.
+ */
+export type LookupReference = Omit<ReferenceInput, 'text'> & { text?: string };
+
+const textFromBlocks = (ref: Pick<ReferenceInput, 'printed'>) => !!ref.printed && !ref.printed.free;
+
+export function forLookup(ref: ReferenceInput): LookupReference {
+  if (!textFromBlocks(ref)) return ref;
+  const { text: _made, ...sent } = ref;
+  return sent;
+}
+
+/** The reference the page read, from what it sent for lookup. */
+export function fromLookup(ref: LookupReference): ReferenceInput {
+  if (typeof ref.text === 'string') return ref as ReferenceInput;
+  return { ...ref, text: textFromBlocks(ref) ? printedText(ref.printed!) : '' };
 }
 
 export interface LinkedId {

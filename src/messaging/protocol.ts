@@ -1,4 +1,4 @@
-import type { CitedReference, OpenAccessCopy, ReferenceInput, ResultForPage } from '../core/reference';
+import type { CitedReference, LookupReference, OpenAccessCopy, ReferenceInput, ResultForPage } from '../core/reference';
 import type { Note } from '../core/notes';
 import type { SyncStatus } from '../core/notes-sync';
 import type { Settings } from '../core/settings';
@@ -13,7 +13,7 @@ export interface Protocol {
    * Resolve a batch of references. Answers one result per input, in input order, each with the user's note on the
    * work when there is one (the page asks for no notes at load).
    */
-  resolve: { req: { refs: ReferenceInput[] }; res: { results: ResultForPage[] } };
+  resolve: { req: { refs: LookupReference[] }; res: { results: ResultForPage[] } };
   /**
    * Second phase for works with a DOI: services that take one request per DOI (Unpaywall) answer here, after the
    * identifiers are final, so a page is never held up by them. Answers only the references whose copy changed.

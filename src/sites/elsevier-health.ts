@@ -1,5 +1,5 @@
 import { idsFromText, idsFromUrl, mergeIds } from '../core/identifiers';
-import { ET_AL, type PrintedReference } from '../core/printed';
+import { ET_AL, printedText, type PrintedReference } from '../core/printed';
 import type { ExtractedReference, Identifiers } from '../core/reference';
 import { collapse, STRUCTURE, textOf } from './dom';
 import { extractOrPlainText } from './shared/fallback';
@@ -58,9 +58,15 @@ function findItems(doc: Document): Element[] {
   return out;
 }
 
+/** Every NOT_TEXT selector but the links' names a class: then an element with no class and no link cannot match. */
+const NEEDS_CLASS_OR_LINK = NOT_TEXT.split(',').every((sel) => /^\s*(?:\.|a\[)/.test(sel));
+
 function isExcluded(el: Element): boolean {
+  const link = el.localName === 'a';
+  // Most blocks (author items, the title and journal lines) have no class: no selector matching for them.
+  if (!link && NEEDS_CLASS_OR_LINK && !el.hasAttribute('class')) return false;
   if (el.matches(NOT_TEXT)) return true;
-  return el.localName === 'a' && BUTTON_LABEL.test(collapse(el.textContent ?? ''));
+  return link && BUTTON_LABEL.test(collapse(el.textContent ?? ''));
 }
 
 /** Inside a node: what makes its text differ from its textContent (links may be buttons, labels, block boundaries). */
@@ -77,15 +83,6 @@ function cleanText(node: Element): string {
   return textOf(copy, NOT_TEXT);
 }
 
-function endSentence(s: string): string {
-  return /[.?!]$/.test(s) ? s : `${s}.`;
-}
-
-/** A structured reference's blocks as printed (author list, bold title, journal line) and any other text after. */
-interface Blocks {
-  printed: PrintedReference;
-  rest: string[];
-}
 
 function splitAuthorLine(text: string): { names: string[]; truncated: boolean } | undefined {
   let t = text;
@@ -109,7 +106,7 @@ const isItalic = (tag: string) => tag === 'em' || tag === 'i';
  * Sorts the direct children of .citation-content into author list, title and journal line. Walks the children
  * once and reads each one's tag once (this runs for every item of lists of thousands): no selector per child.
  */
-function readBlocks(content: Element): Blocks | undefined {
+function readBlocks(content: Element): PrintedReference | undefined {
   const printed: PrintedReference = {};
   const rest: string[] = [];
   let structured = false;
@@ -163,7 +160,8 @@ function readBlocks(content: Element): Blocks | undefined {
       }
     }
   }
-  return structured ? { printed, rest } : undefined;
+  if (rest.length) printed.rest = rest;
+  return structured ? printed : undefined;
 }
 
 const SCHOLAR_HOST = /^https?:\/\/scholar\.google\.[a-z.]+\//i;
@@ -200,21 +198,10 @@ function idsFromLinks(citation: Element): Identifiers {
 function extract(item: Element): ExtractedReference {
   const citation = item.querySelector('.citation') ?? item;
   const content = citation.querySelector('.citation-content') ?? citation;
-  const blocks = readBlocks(content);
-  let text: string;
-  if (blocks) {
-    const { authors, truncated, title, source } = blocks.printed;
-    const parts: string[] = [];
-    if (authors?.length) parts.push(endSentence(truncated ? `${authors.join(', ')}, et al.` : authors.join(', ')));
-    if (title) parts.push(endSentence(title));
-    if (source) parts.push(source);
-    parts.push(...blocks.rest);
-    text = collapse(parts.join(' '));
-  } else {
-    text = isExcluded(content) ? '' : cleanText(content);
-  }
+  const printed = readBlocks(content);
+  const text = printed ? printedText(printed) : isExcluded(content) ? '' : cleanText(content);
   const ids = mergeIds(idsFromLinks(citation), idsFromText(text));
-  return { text, ids, csl: { type: 'article-journal' }, printed: blocks?.printed ?? { free: true } };
+  return { text, ids, csl: { type: 'article-journal' }, printed: printed ?? { free: true } };
 }
 
 export const elsevierHealth: SiteAdapter = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cslFromPrinted, pageTitle, withPrintedCsl } from '../../src/core/printed';
+import { cslFromPrinted, pageTitle, printedText, withPrintedCsl } from '../../src/core/printed';
+import { forLookup, fromLookup } from '../../src/core/reference';
 import type { ReferenceInput } from '../../src/core/reference';
 
 describe('cslFromPrinted', () => {
@@ -54,5 +55,39 @@ describe('pageTitle', () => {
     expect(pageTitle({ csl: { title: 'Own' }, printed: { title: 'Printed.' } })).toBe('Own');
     expect(pageTitle({ csl: {}, printed: { title: 'Pertuzumab in breast cancer A BS TR AC T' } })).toBe('Pertuzumab in breast cancer');
     expect(pageTitle({ csl: {}, printed: { free: true } })).toBeUndefined();
+  });
+});
+
+describe('printedText and the lookup form of a reference', () => {
+  const printed = {
+    authors: ['Murthy RK', 'Loi S'],
+    truncated: true,
+    title: 'Tucatinib for HER2-positive breast cancer',
+    source: 'N Engl J Med. 2020; 382: 597-609',
+    journal: 'N Engl J Med.',
+    rest: ['Published online  Jan 5.'],
+  };
+
+  it('makes the text block after block, ending the author list and title as sentences', () => {
+    expect(printedText(printed)).toBe(
+      'Murthy RK, Loi S, et al. Tucatinib for HER2-positive breast cancer. N Engl J Med. 2020; 382: 597-609 Published online Jan 5.',
+    );
+    expect(printedText({ title: 'Why?', source: 'BMJ. 2001; 1: 2' })).toBe('Why? BMJ. 2001; 1: 2');
+  });
+
+  it('sends a structured reference without its text and gets the same reference back', () => {
+    const ref = { n: 3, text: printedText(printed), ids: { doi: '10.1/x' }, csl: { type: 'article-journal' as const }, printed };
+    const sent = forLookup(ref);
+    expect(sent).not.toHaveProperty('text');
+    expect(JSON.stringify(sent).length).toBeLessThan(JSON.stringify(ref).length);
+    expect(fromLookup(JSON.parse(JSON.stringify(sent)))).toEqual(ref);
+  });
+
+  it('sends running text and references without blocks as they are', () => {
+    const free = { n: 1, text: 'Smith J. A study. 2001.', ids: {}, csl: {}, printed: { free: true } };
+    const plain = { n: 2, text: 'Jones K. Another. 1999.', ids: {}, csl: {} };
+    expect(forLookup(free)).toEqual(free);
+    expect(fromLookup(forLookup(plain))).toEqual(plain);
+    expect(fromLookup({ n: 4, ids: {}, csl: {} })).toEqual({ n: 4, ids: {}, csl: {}, text: '' });
   });
 });
