@@ -235,6 +235,9 @@ class PageController {
 
     // Every item is read first; tools are built off the page in slices and go into it in a few large batches.
     const read = await this.readAll(adapter, fresh);
+    // A list of one batch is looked up while its tools are built: a few milliseconds of overlap, and the answer
+    // (from the cache on a revisit) is there sooner.
+    const early = read.length <= RESOLVE_BATCH ? this.ask(read) : undefined;
     const added: Entry[] = [];
     let built: Entry[] = [];
     let lastInsert = performance.now();
@@ -258,10 +261,10 @@ class PageController {
     this.summary.refresh();
     this.listFound = true;
     this.watch();
-    // Lookups start once the tools are in the page, and each next batch is asked for once an answer is shown: the
-    // background's work (and the browser's relaying of it) then does not compete with the page's main thread for the
-    // CPU while RefLens works there. A list's first answer comes a few milliseconds later per 100 references.
-    let answer = this.ask(added.slice(0, RESOLVE_BATCH));
+    // Longer lists are looked up once their tools are in the page, and each next batch is asked for once an answer is
+    // shown: the background's work (and the browser's relaying of it) then does not compete with the page's main
+    // thread for the CPU while RefLens works there.
+    let answer = early ?? this.ask(added.slice(0, RESOLVE_BATCH));
     await yieldToMain();
     for (let i = 0; i < added.length; i += RESOLVE_BATCH) {
       await this.show(added.slice(i, i + RESOLVE_BATCH), await answer);
