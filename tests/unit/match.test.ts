@@ -327,6 +327,22 @@ describe('matchReference', () => {
     expect(matchReference(REF, [TARGET, twin], { minNormalizedScore: 0 }).doi).toBeNull();
   });
 
+  it('between two records of one work, prefers the one the string reproduces exactly', () => {
+    // A publisher's record and JSTOR's of the same paper: only the first has the printed last page.
+    const firstPageOnly = { ...TARGET, DOI: '10.2307/duplicate', page: '436' };
+    expect(matchReference(REF, [firstPageOnly, TARGET], { minNormalizedScore: 0 }).doi).toBe('10.1038/nature07205');
+    // Same fields, the title printed with the capitals and punctuation of one of them.
+    const upper = { ...TARGET, DOI: '10.2307/upper', title: ['CANCER-RELATED INFLAMMATION'] };
+    expect(matchReference(REF, [upper, TARGET], { minNormalizedScore: 0 }).doi).toBe('10.1038/nature07205');
+    expect(matchReference(REF.replace('Cancer-related inflammation', 'CANCER-RELATED INFLAMMATION'), [TARGET, upper], { minNormalizedScore: 0 }).doi).toBe('10.2307/upper');
+    // Nothing printed tells them apart: abstain.
+    expect(matchReference(REF.replace('Cancer-related', 'Cancer related'), [upper, TARGET], { minNormalizedScore: 0 }).doi).toBeNull();
+    // Two works (other titles) that a title-less string fits equally: exact journal wording decides nothing.
+    const noTitle = 'Mantovani A, Allavena P, Sica A, Balkwill F (2008) Nature 454:436-44.';
+    const sibling = { ...TARGET, DOI: '10.1038/sibling', title: ['Another paper'], 'container-title': ['Nature (London)'] };
+    expect(matchReference(noTitle, [sibling, TARGET], { minNormalizedScore: 0 }).doi).toBeNull();
+  });
+
   it('maps the threshold to 0.9 confidence, monotonically', () => {
     expect(confidenceFromSimilarity(DEFAULT_THRESHOLD)).toBeCloseTo(0.9);
     let last = -1;

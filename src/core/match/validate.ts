@@ -78,6 +78,8 @@ export interface PreparedReference {
   splits: [first: string, second: string][];
   /** The author list is cut short ("et al.", "…"): names it skips are not evidence. */
   authorsTruncated: boolean;
+  /** The string with case and punctuation kept, quotes unified and spaces collapsed (see asPrinted). */
+  printed: string;
 }
 
 const MONTH =
@@ -119,7 +121,18 @@ export function prepareReference(refString: string): PreparedReference {
     days: daysIn(text),
     splits: splitNumbersIn(text),
     authorsTruncated: TRUNCATED_RE.test(text),
+    printed: asPrinted(query),
   };
+}
+
+/** Text compared as printed: case and punctuation kept, only quote variants and spacing unified. */
+function asPrinted(s: string): string {
+  return s
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/[\u2018\u2019\u201a\u201b\u2032`´]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u2033]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const PAGE_RANGE_RE = /(?<![\d._])(\d+)-(\d+)(?![\d_]|\.\d)/g;
@@ -266,6 +279,12 @@ export interface ValidationDetail {
   /** Numbers of the string no candidate field accounted for. */
   unmatchedNumbers: string[];
   features: Record<string, [candidate: number, string: number]>;
+  /**
+   * How many of the record's renderings the string prints exactly: its title, journal and first author with their
+   * case and punctuation, its full page range. Breaks ties between records of one work (a publisher's and JSTOR's DOI):
+   * the string was written from the record it reproduces.
+   */
+  verbatim: number;
 }
 
 function removeOne(list: string[], value: string): boolean {
@@ -493,6 +512,9 @@ export function explainValidation(
     authorSimilarity,
     unmatchedNumbers: pool,
     features: sim.entries(),
+    verbatim:
+      (lastPageMatched ? 1 : 0) +
+      [title, container, author].filter((f) => f !== undefined && f.length >= 2 && ref.printed.includes(asPrinted(f))).length,
   };
 }
 
