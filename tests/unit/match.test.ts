@@ -77,6 +77,8 @@ describe('string preparation', () => {
     expect(expandPageRanges('pp. 1425–1437')).toBe('pp. 1425-1437');
     expect(expandPageRanges('pp. 99-102')).toBe('pp. 99-102');
     expect(expandPageRanges('pp. 496-7')).toBe('pp. 496-497');
+    // A last page glued to a letter is PDF noise ("160–1Q5" for 160–165), not an abbreviated "161".
+    expect(expandPageRanges('pp. 160–1Q5')).toBe('pp. 160–1Q5');
   });
 
   it('strips DOIs (also broken across PDF lines), arXiv ids, PMIDs, [..] groups and list labels', () => {
@@ -217,6 +219,24 @@ describe('validation features', () => {
     const year = explainValidation(prepareReference('Mantovani A. Nature 454, 436 (20 04).'), issueFour);
     expect(year.features.year_0).toEqual([1, 1]);
     expect(year.unmatchedNumbers).toEqual([]);
+  });
+
+  it('reads any number of the record through PDF noise: a garbled year before the issue, the last page, the title', () => {
+    // "(2n04)" with issue 2: the issue does not take the year's "2".
+    const issueTwo = work({ DOI: '10.1/i2', issued: { 'date-parts': [[2004]] }, issue: '2' });
+    const year = explainValidation(prepareReference('Mantovani A. Nature 454, 436 (2n04).'), issueTwo);
+    expect(year.features.year_0).toEqual([1, 0.5]);
+    expect(year.unmatchedNumbers).toEqual([]);
+    // The last page garbled or split: "436–4Q4", "436–4 44".
+    for (const printed of ['436–4Q4', '436–4 44']) {
+      const d = explainValidation(prepareReference(`Mantovani A (2008) Cancer-related inflammation. Nature 454:${printed}.`), TARGET);
+      expect(d.unmatchedNumbers).toEqual([]);
+      expect(d.features.pageend_0?.[1]).toBeGreaterThan(0);
+    }
+    // A number of the title split by a stray space.
+    const reviewers = work({ DOI: '10.1/r', title: ['List of reviewers for 2007 and 2008'], issued: { 'date-parts': [[2009]] } });
+    const title = explainValidation(prepareReference('List of reviewers for 20 07 and 2008. (2009). Nature, 454(7203), 436–444.'), reviewers);
+    expect(title.unmatchedNumbers).toEqual([]);
   });
 
   it('counts an author list that contradicts the record\'s against it: order, or a co-author skipped', () => {

@@ -383,9 +383,12 @@ export function explainValidation(
 
   scoreNumbers(sim, 'volume', volume, pool);
   scoreNumbers(sim, 'year', year, pool);
-  // A split year ("(20 04)") is joined before the issue or a page can take one of its pieces.
+  // A split or garbled year ("(20 04)", "(1z62)") is read before the issue or a page can take one of its pieces.
   if (tuning.splitNumberCredit > 0 && ref.splits.length > 0 && sim.stringWeight('year_0') === 0) {
     creditSplitNumbers(sim, ref.splits, [['year_0', year]], pool, tuning.splitNumberCredit);
+  }
+  if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0 && sim.stringWeight('year_0') === 0) {
+    creditGarbledNumbers(sim, ref.garbled, [['year_0', year]], pool, tuning.garbledNumberCredit);
   }
   scoreNumbers(sim, 'issue', issue, pool, true);
   const pageNumbers = page === undefined ? [] : numbersIn(page);
@@ -407,17 +410,23 @@ export function explainValidation(
   scoreNumbers(sim, 'title', title, pool, true);
   scoreNumbers(sim, 'ctitle', container, pool, true);
 
+  // The last page may be printed garbled or split too ("1Q37", "15 44").
   const numberFields: [string, string | undefined][] = [
     ['volume_0', volume === undefined ? undefined : numbersIn(volume)[0]],
     ['year_0', year],
     ['page_0', pageNumbers[0]],
     ['issue_0', issue === undefined ? undefined : numbersIn(issue)[0]],
+    ['pageend_0', pageNumbers[1]],
   ];
   if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0) {
     creditGarbledNumbers(sim, ref.garbled, numberFields, pool, tuning.garbledNumberCredit);
   }
   if (tuning.splitNumberCredit > 0 && ref.splits.length > 0) {
-    creditSplitNumbers(sim, ref.splits, numberFields, pool, tuning.splitNumberCredit);
+    // A split number of the title or journal ("for 20 07") joins whole; a garbled one ("Leg 3z") could be any.
+    const textNumbers = [title, container].flatMap((field, f) =>
+      numbersIn(field ?? '').map((n, i): [string, string] => [`${f === 0 ? 'title' : 'ctitle'}_${i}`, n]),
+    );
+    creditSplitNumbers(sim, ref.splits, [...numberFields, ...textNumbers], pool, tuning.splitNumberCredit);
   }
 
   // Records without an issue: the printed "vol(issue)" issue is not evidence against them.
