@@ -77,6 +77,8 @@ describe('string preparation', () => {
     expect(expandPageRanges('pp. 1425–1437')).toBe('pp. 1425-1437');
     expect(expandPageRanges('pp. 99-102')).toBe('pp. 99-102');
     expect(expandPageRanges('pp. 496-7')).toBe('pp. 496-497');
+    // A last page glued to a letter is PDF noise ("160–1Q5" for 160–165), not an abbreviated "161".
+    expect(expandPageRanges('pp. 160–1Q5')).toBe('pp. 160–1Q5');
   });
 
   it('strips DOIs (also broken across PDF lines), arXiv ids, PMIDs, [..] groups and list labels', () => {
@@ -219,6 +221,24 @@ describe('validation features', () => {
     expect(year.unmatchedNumbers).toEqual([]);
   });
 
+  it('reads any number of the record through PDF noise: a garbled year before the issue, the last page, the title', () => {
+    // "(2n04)" with issue 2: the issue does not take the year's "2".
+    const issueTwo = work({ DOI: '10.1/i2', issued: { 'date-parts': [[2004]] }, issue: '2' });
+    const year = explainValidation(prepareReference('Mantovani A. Nature 454, 436 (2n04).'), issueTwo);
+    expect(year.features.year_0).toEqual([1, 0.5]);
+    expect(year.unmatchedNumbers).toEqual([]);
+    // The last page garbled or split: "436–4Q4", "436–4 44".
+    for (const printed of ['436–4Q4', '436–4 44']) {
+      const d = explainValidation(prepareReference(`Mantovani A (2008) Cancer-related inflammation. Nature 454:${printed}.`), TARGET);
+      expect(d.unmatchedNumbers).toEqual([]);
+      expect(d.features.pageend_0?.[1]).toBeGreaterThan(0);
+    }
+    // A number of the title split by a stray space.
+    const reviewers = work({ DOI: '10.1/r', title: ['List of reviewers for 2007 and 2008'], issued: { 'date-parts': [[2009]] } });
+    const title = explainValidation(prepareReference('List of reviewers for 20 07 and 2008. (2009). Nature, 454(7203), 436–444.'), reviewers);
+    expect(title.unmatchedNumbers).toEqual([]);
+  });
+
   it('counts an author list that contradicts the record\'s against it: order, or a co-author skipped', () => {
     const swapped = explainValidation(prepareReference('Allavena P, Mantovani A, Sica A, Balkwill F (2008) Cancer-related inflammation. Nature 454:436-44.'), TARGET);
     expect(swapped.features.author_list_conflict).toBeDefined();
@@ -325,6 +345,22 @@ describe('matchReference', () => {
   it('abstains between two records the string cannot tell apart', () => {
     const twin = { ...TARGET, DOI: '10.1038/nature07205-duplicate' };
     expect(matchReference(REF, [TARGET, twin], { minNormalizedScore: 0 }).doi).toBeNull();
+  });
+
+  it('between two records of one work, prefers the one the string reproduces exactly', () => {
+    // A publisher's record and JSTOR's of the same paper: only the first has the printed last page.
+    const firstPageOnly = { ...TARGET, DOI: '10.2307/duplicate', page: '436' };
+    expect(matchReference(REF, [firstPageOnly, TARGET], { minNormalizedScore: 0 }).doi).toBe('10.1038/nature07205');
+    // Same fields, the title printed with the capitals and punctuation of one of them.
+    const upper = { ...TARGET, DOI: '10.2307/upper', title: ['CANCER-RELATED INFLAMMATION'] };
+    expect(matchReference(REF, [upper, TARGET], { minNormalizedScore: 0 }).doi).toBe('10.1038/nature07205');
+    expect(matchReference(REF.replace('Cancer-related inflammation', 'CANCER-RELATED INFLAMMATION'), [TARGET, upper], { minNormalizedScore: 0 }).doi).toBe('10.2307/upper');
+    // Nothing printed tells them apart: abstain.
+    expect(matchReference(REF.replace('Cancer-related', 'Cancer related'), [upper, TARGET], { minNormalizedScore: 0 }).doi).toBeNull();
+    // Two works (other titles) that a title-less string fits equally: exact journal wording decides nothing.
+    const noTitle = 'Mantovani A, Allavena P, Sica A, Balkwill F (2008) Nature 454:436-44.';
+    const sibling = { ...TARGET, DOI: '10.1038/sibling', title: ['Another paper'], 'container-title': ['Nature (London)'] };
+    expect(matchReference(noTitle, [sibling, TARGET], { minNormalizedScore: 0 }).doi).toBeNull();
   });
 
   it('maps the threshold to 0.9 confidence, monotonically', () => {

@@ -1,7 +1,9 @@
 import type { CslItem } from '../csl';
+import { candidateTitle, candidateYear } from './candidate';
+import { ratio } from './fuzzy';
 import { selectCandidates } from './select';
 import { DEFAULT_STRUCTURED_THRESHOLD, validateStructured } from './structured';
-import { searchQueryText } from './text';
+import { normalizeText, searchQueryText } from './text';
 import type { Candidate, MatchOptions, MatchResult } from './types';
 import { DEFAULT_TUNING, explainValidation, prepareReference } from './validate';
 
@@ -42,43 +44,53 @@ export function confidenceFromSimilarity(similarity: number): number {
   return CONFIDENCE_KNOTS[CONFIDENCE_KNOTS.length - 1]![1];
 }
 
-/** Best-scoring candidate, and the best score of any candidate with another DOI. */
-function pickBest(
-  candidates: readonly Candidate[],
-  score: (c: Candidate) => number,
-): { best?: Candidate; bestSim: number; runnerUp: number } {
-  let best: Candidate | undefined;
-  let bestSim = -1;
-  let runnerUp = -1;
-  for (const cand of candidates) {
-    const s = score(cand);
-    const sameAsBest = best !== undefined && best.DOI.toLowerCase() === cand.DOI.toLowerCase();
-    if (s > bestSim) {
-      if (best !== undefined && !sameAsBest) runnerUp = bestSim;
-      bestSim = s;
-      best = cand;
-    } else if (s > runnerUp && !sameAsBest) {
-      runnerUp = s;
-    }
-  }
-  return { best, bestSim, runnerUp };
+/** Whether two records give the same year and (nearly) the same title: two DOIs of one work. */
+function sameRecordedWork(a: Candidate, b: Candidate): boolean {
+  const ta = normalizeText(candidateTitle(a) ?? '');
+  const tb = normalizeText(candidateTitle(b) ?? '');
+  return candidateYear(a) === candidateYear(b) && ta !== '' && tb !== '' && ratio(ta, tb) >= SAME_TITLE;
+}
+const SAME_TITLE = 0.9;
+
+interface Scored {
+  cand: Candidate;
+  similarity: number;
+  /** Secondary evidence that only breaks ties between different DOIs (see ValidationDetail.verbatim). */
+  tieBreak: number;
 }
 
-function decide(
-  picked: ReturnType<typeof pickBest>,
-  threshold: number,
-  margin: number,
-): MatchResult {
-  const { best, bestSim, runnerUp } = picked;
-  if (best === undefined) return { doi: null };
-  if (bestSim <= 0 || bestSim < threshold) return { doi: null, best: Math.max(0, bestSim) };
-  // Two different records fit equally well: a duplicate DOI or a sibling the string cannot tell apart.
-  if (runnerUp > 0 && bestSim - runnerUp < margin) return { doi: null, best: bestSim };
+/**
+ * Best candidate above the threshold, or abstention. Candidates of other DOIs within the ambiguity margin of the best
+ * are ties: the one with the strictly highest tie-break evidence wins, otherwise the string cannot tell them apart
+ * (a duplicate DOI or a sibling) and the matcher abstains.
+ */
+function decide(scored: readonly Scored[], threshold: number, margin: number): MatchResult {
+  if (scored.length === 0) return { doi: null };
+  let best = scored[0]!;
+  for (const s of scored) if (s.similarity > best.similarity) best = s;
+  if (best.similarity <= 0 || best.similarity < threshold) return { doi: null, best: Math.max(0, best.similarity) };
+  // Per DOI, its best-scoring record within the margin.
+  const ties = new Map<string, Scored>();
+  for (const s of scored) {
+    if (s.similarity <= 0 || best.similarity - s.similarity >= margin) continue;
+    const doi = s.cand.DOI.toLowerCase();
+    const seen = ties.get(doi);
+    if (!seen || s.similarity > seen.similarity || (s.similarity === seen.similarity && s.tieBreak > seen.tieBreak)) ties.set(doi, s);
+  }
+  let pick = best;
+  if (ties.size > 1) {
+    const ranked = [...ties.values()].sort((a, b) => b.tieBreak - a.tieBreak);
+    // Only records of one work are told apart this way; siblings (same authors, journal and year) stay ambiguous.
+    if (ranked[0]!.tieBreak === ranked[1]!.tieBreak || !ranked.every((r) => sameRecordedWork(r.cand, ranked[0]!.cand))) {
+      return { doi: null, best: best.similarity };
+    }
+    pick = ranked[0]!;
+  }
   return {
-    doi: best.DOI.toLowerCase(),
-    confidence: confidenceFromSimilarity(bestSim),
-    similarity: bestSim,
-    candidate: best,
+    doi: pick.cand.DOI.toLowerCase(),
+    confidence: confidenceFromSimilarity(pick.similarity),
+    similarity: pick.similarity,
+    candidate: pick.cand,
   };
 }
 
@@ -90,8 +102,12 @@ function decide(
 export function matchReference(refString: string, items: readonly Candidate[], opts: MatchOptions = {}): MatchResult {
   const ref = prepareReference(refString);
   const candidates = selectCandidates(searchQueryText(refString), items, opts);
+  const scored = candidates.map((cand) => {
+    const d = explainValidation(ref, cand, opts);
+    return { cand, similarity: d.similarity, tieBreak: d.verbatim };
+  });
   return decide(
-    pickBest(candidates, (c) => explainValidation(ref, c, opts).similarity),
+    scored,
     opts.threshold ?? DEFAULT_THRESHOLD,
     opts.tuning?.ambiguityMargin ?? DEFAULT_TUNING.ambiguityMargin,
   );
@@ -107,7 +123,7 @@ export function matchStructured(
   opts: Pick<MatchOptions, 'threshold' | 'tuning'> = {},
 ): MatchResult {
   return decide(
-    pickBest(items, (c) => validateStructured(csl, c)),
+    items.map((cand) => ({ cand, similarity: validateStructured(csl, cand), tieBreak: 0 })),
     opts.threshold ?? DEFAULT_STRUCTURED_THRESHOLD,
     opts.tuning?.ambiguityMargin ?? DEFAULT_TUNING.ambiguityMargin,
   );

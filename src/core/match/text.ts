@@ -60,8 +60,9 @@ export function searchQueryText(refString: string): string {
 }
 
 const DASHES = '\\u002D\\u00AD\\u2010\\u2011\\u2012\\u2013\\u2014\\u2015\\u207B\\u208B\\u2212';
-// Not inside a decimal ("pH 4.2-5.3"), but a range may end a sentence ("436-44.").
-const RANGE_RE = new RegExp(`(?<!\\d|\\d\\.)(\\d+)\\s?[${DASHES}]\\s?(\\d+)(?!\\d|\\.\\d)`, 'g');
+// Not inside a decimal ("pH 4.2-5.3"), but a range may end a sentence ("436-44."); not a last page glued to a letter
+// ("160–1Q5": PDF noise, not an abbreviated "161").
+const RANGE_RE = new RegExp(`(?<!\\d|\\d\\.)(\\d+)\\s?[${DASHES}]\\s?(\\d+)(?![\\d\\p{L}]|\\.\\d)`, 'gu');
 
 /** Completes abbreviated last pages ("1425-37" → "1425-1437") and unifies dashes in numeric ranges. */
 export function expandPageRanges(s: string): string {

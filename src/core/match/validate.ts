@@ -78,6 +78,8 @@ export interface PreparedReference {
   splits: [first: string, second: string][];
   /** The author list is cut short ("et al.", "…"): names it skips are not evidence. */
   authorsTruncated: boolean;
+  /** The string with case and punctuation kept, quotes unified and spaces collapsed (see asPrinted). */
+  printed: string;
 }
 
 const MONTH =
@@ -119,7 +121,18 @@ export function prepareReference(refString: string): PreparedReference {
     days: daysIn(text),
     splits: splitNumbersIn(text),
     authorsTruncated: TRUNCATED_RE.test(text),
+    printed: asPrinted(query),
   };
+}
+
+/** Text compared as printed: case and punctuation kept, only quote variants and spacing unified. */
+function asPrinted(s: string): string {
+  return s
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/[\u2018\u2019\u201a\u201b\u2032`´]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u2033]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const PAGE_RANGE_RE = /(?<![\d._])(\d+)-(\d+)(?![\d_]|\.\d)/g;
@@ -266,6 +279,12 @@ export interface ValidationDetail {
   /** Numbers of the string no candidate field accounted for. */
   unmatchedNumbers: string[];
   features: Record<string, [candidate: number, string: number]>;
+  /**
+   * How many of the record's renderings the string prints exactly: its title, journal and first author with their
+   * case and punctuation, its full page range. Breaks ties between records of one work (a publisher's and JSTOR's DOI):
+   * the string was written from the record it reproduces.
+   */
+  verbatim: number;
 }
 
 function removeOne(list: string[], value: string): boolean {
@@ -364,9 +383,12 @@ export function explainValidation(
 
   scoreNumbers(sim, 'volume', volume, pool);
   scoreNumbers(sim, 'year', year, pool);
-  // A split year ("(20 04)") is joined before the issue or a page can take one of its pieces.
+  // A split or garbled year ("(20 04)", "(1z62)") is read before the issue or a page can take one of its pieces.
   if (tuning.splitNumberCredit > 0 && ref.splits.length > 0 && sim.stringWeight('year_0') === 0) {
     creditSplitNumbers(sim, ref.splits, [['year_0', year]], pool, tuning.splitNumberCredit);
+  }
+  if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0 && sim.stringWeight('year_0') === 0) {
+    creditGarbledNumbers(sim, ref.garbled, [['year_0', year]], pool, tuning.garbledNumberCredit);
   }
   scoreNumbers(sim, 'issue', issue, pool, true);
   const pageNumbers = page === undefined ? [] : numbersIn(page);
@@ -388,17 +410,23 @@ export function explainValidation(
   scoreNumbers(sim, 'title', title, pool, true);
   scoreNumbers(sim, 'ctitle', container, pool, true);
 
+  // The last page may be printed garbled or split too ("1Q37", "15 44").
   const numberFields: [string, string | undefined][] = [
     ['volume_0', volume === undefined ? undefined : numbersIn(volume)[0]],
     ['year_0', year],
     ['page_0', pageNumbers[0]],
     ['issue_0', issue === undefined ? undefined : numbersIn(issue)[0]],
+    ['pageend_0', pageNumbers[1]],
   ];
   if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0) {
     creditGarbledNumbers(sim, ref.garbled, numberFields, pool, tuning.garbledNumberCredit);
   }
   if (tuning.splitNumberCredit > 0 && ref.splits.length > 0) {
-    creditSplitNumbers(sim, ref.splits, numberFields, pool, tuning.splitNumberCredit);
+    // A split number of the title or journal ("for 20 07") joins whole; a garbled one ("Leg 3z") could be any.
+    const textNumbers = [title, container].flatMap((field, f) =>
+      numbersIn(field ?? '').map((n, i): [string, string] => [`${f === 0 ? 'title' : 'ctitle'}_${i}`, n]),
+    );
+    creditSplitNumbers(sim, ref.splits, [...numberFields, ...textNumbers], pool, tuning.splitNumberCredit);
   }
 
   // Records without an issue: the printed "vol(issue)" issue is not evidence against them.
@@ -493,6 +521,9 @@ export function explainValidation(
     authorSimilarity,
     unmatchedNumbers: pool,
     features: sim.entries(),
+    verbatim:
+      (lastPageMatched ? 1 : 0) +
+      [title, container, author].filter((f) => f !== undefined && f.length >= 2 && ref.printed.includes(asPrinted(f))).length,
   };
 }
 
