@@ -5,6 +5,7 @@ import { serve } from '../messaging/server';
 import { workKeysOfChange } from '../core/notes';
 import { STYLE_CHOICES } from '../core/citation-styles';
 import type { CslItem } from '../core/csl';
+import { withPrintedCsl } from '../core/printed';
 import { fromLookup, resultForPage, type CitedReference } from '../core/reference';
 import { registerCopyCommands, type CommandApis } from './commands';
 import { injectOnClick } from './toolbar';
@@ -98,7 +99,8 @@ export function createBackground(): void {
 
   serve({
     resolve: async ({ refs: sent }, sender) => {
-      const refs = sent.map(fromLookup);
+      // The printed blocks are read into CSL fields once here; the resolver and resultsForPage then find them done.
+      const refs = sent.map((ref) => withPrintedCsl(fromLookup(ref)));
       await ready;
       // The tab and document the batch comes from: a page's batches share one deadline.
       const results = await resolver.resolve(refs, sender.tabId === undefined ? undefined : `${sender.tabId} ${sender.url ?? ''}`);
