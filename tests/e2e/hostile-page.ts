@@ -294,8 +294,9 @@ export function bigListPage(payloads: Payload[], count: number, every = 50, url 
 }
 
 /** A payload-free page of `count` realistic references (benchmarks). */
-export function plainPage(count: number, url: string): GeneratedPage {
-  const { refs, records } = realisticReferences(count, 31 + count, `bench${count}`);
+/** `variant`: another page of the same size, with works (and records) of its own, so that it loads cold too. */
+export function plainPage(count: number, url: string, variant = 0): GeneratedPage {
+  const { refs, records } = realisticReferences(count, 31 + count + variant * 7919, variant ? `bench${count}v${variant}` : `bench${count}`);
   return { url, html: renderElsevierPage({ url, title: `Benchmark article with ${count} references`, refs }), records, refs };
 }
 
