@@ -7,7 +7,7 @@
  * without optional spaces: the text is part of every page's content script.
  */
 export const TOOLS_CSS = `
-:host{display:block;margin:1px 0 -1px;padding:3px 0;font:12px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;text-align:start;text-indent:0;text-transform:none;text-shadow:none;letter-spacing:normal;word-spacing:normal;white-space:normal;visibility:visible;cursor:auto;font-feature-settings:normal;font-variation-settings:normal;content-visibility:auto;contain-intrinsic-block-size:auto 22px;overflow-clip-margin:4px}
+:host{display:block;margin:1px 0 -1px;padding:3px 0;font:12px/1.5 system-ui,sans-serif;color:#1f2328;text-align:start;text-indent:0;text-transform:none;text-shadow:none;letter-spacing:normal;word-spacing:normal;white-space:normal;visibility:visible;cursor:auto;font-feature-settings:normal;font-variation-settings:normal;content-visibility:auto;contain-intrinsic-block-size:auto 22px;overflow-clip-margin:4px}
 .bar{display:flex;flex-wrap:wrap;align-items:center;gap:4px}
 a,button,select{font:inherit;min-height:20px;padding:0 4px;border:1px solid #c6ccd2;border-radius:10px;background:#f6f8fa;color:#0b57a4;cursor:pointer}
 a,button{display:inline-flex;align-items:center;gap:3px;padding:0 7px;text-decoration:none}

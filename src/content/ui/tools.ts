@@ -104,9 +104,11 @@ const slotKey = (id?: LinkedId) => (id ? `${id.value}\u0000${id.source}\u0000${i
 const LINK_KINDS: IdKind[] = ['doi', 'pubmed', 'pmc'];
 const LINK_URL: Record<IdKind, (value: string) => string> = { doi: doiUrl, pubmed: pubmedUrl, pmc: pmcUrl };
 
+/** Every link opens in a new tab and tells the target nothing of the page. */
+const NEW_TAB = { target: '_blank', rel: 'noopener noreferrer' };
 /** An identifier link without its address (label, target and rel set once). */
 const linkProto = (kind: IdKind, source: LinkedId['source'], doc?: Document) =>
-  el('a', { target: '_blank', rel: 'noopener noreferrer', 'data-reflens-link': kind, 'data-reflens-source': source }, LINK_LABEL[kind], doc);
+  el('a', { ...NEW_TAB, 'data-reflens-link': kind, 'data-reflens-source': source }, LINK_LABEL[kind], doc);
 /** Identifier links are clones of these, by kind and source. */
 const linkProtos: Record<string, HTMLAnchorElement> = {};
 
@@ -289,8 +291,7 @@ export class ToolsView {
       if (!href) return undefined;
       return el('a', {
         href,
-        target: '_blank',
-        rel: 'noopener noreferrer',
+        ...NEW_TAB,
         'data-reflens-link': 'oa',
         'data-reflens-source': 'lookup',
         'data-reflens-oa-version': oa!.version,
@@ -312,8 +313,8 @@ export class ToolsView {
     this.searchShown = true; // the next setLinks replaces these too
     const q = encodeURIComponent(query.slice(0, 300));
     this.links.append(
-      el('a', { href: `https://pubmed.ncbi.nlm.nih.gov/?term=${q}`, target: '_blank', rel: 'noopener noreferrer', class: 'search', 'data-reflens-search': 'pubmed' }, 'Search PubMed'),
-      el('a', { href: `https://scholar.google.com/scholar?q=${q}`, target: '_blank', rel: 'noopener noreferrer', class: 'search', 'data-reflens-search': 'scholar' }, 'Scholar'),
+      el('a', { href: `https://pubmed.ncbi.nlm.nih.gov/?term=${q}`, ...NEW_TAB, class: 'search', 'data-reflens-search': 'pubmed' }, 'Search PubMed'),
+      el('a', { href: `https://scholar.google.com/scholar?q=${q}`, ...NEW_TAB, class: 'search', 'data-reflens-search': 'scholar' }, 'Scholar'),
     );
   }
 
@@ -329,7 +330,7 @@ export class ToolsView {
         const href = safeHttpUrl(f.url);
         const attrs = { class: 'flag', 'data-reflens-flag': f.kind, title: f.label };
         if (!href) return el('span', attrs, FLAG_LABEL[f.kind]);
-        return el('a', { ...attrs, href, target: '_blank', rel: 'noopener noreferrer' }, FLAG_LABEL[f.kind]);
+        return el('a', { ...attrs, href, ...NEW_TAB }, FLAG_LABEL[f.kind]);
       }),
     );
   }
