@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import type { StyleChoice } from '../core/citation-styles';
 import { workKeys } from '../core/identifiers';
 import { pageTitle } from '../core/printed';
-import { forLookup, type CitedReference, type ReferenceInput, type ResultForPage } from '../core/reference';
+import { forLookup, type CitedReference, type ExtractedReference, type ReferenceInput, type ResultForPage } from '../core/reference';
 import { send } from '../messaging/client';
 import { isNotesChanged } from '../messaging/protocol';
 import { collapse } from '../sites/dom';
@@ -42,10 +42,14 @@ const RESCAN_DELAY_MS = 250;
 interface ReadItem {
   item: Element;
   input: ReferenceInput;
+  /** The adapter that still has the rest to read, when only the item's linked identifiers were (see complete()). */
+  partial?: SiteAdapter;
 }
 
 interface Entry extends ReadItem {
   view: ToolsView;
+  /** What rest() read. */
+  rest?: ExtractedReference;
   /** The last result shown, without its note (notes change on their own). */
   result?: Omit<ResultForPage, 'note'>;
 }
@@ -279,20 +283,43 @@ class PageController {
     const out: ReadItem[] = [];
     await sliced(fresh, ({ item, n }) => {
       let input: ReferenceInput;
+      let partial: SiteAdapter | undefined;
       try {
-        // The adapter's fresh object gets its position (no copy of it per item).
-        input = Object.assign(adapter.extract(item), { n });
+        // An item whose links name a DOI needs nothing else to be looked up: its text is read when needed.
+        const linked = adapter.linkedIds?.(item);
+        if (linked?.doi) {
+          input = { n, text: '', ids: linked, csl: {} };
+          partial = adapter;
+        } else {
+          // The adapter's fresh object gets its position (no copy of it per item).
+          input = Object.assign(adapter.extract(item), { n });
+        }
       } catch {
         input = { n, text: collapse(item.textContent ?? ''), ids: {}, csl: {} };
       }
-      out.push({ item, input });
+      out.push({ item, input, partial });
     });
     return out;
   }
 
+  /**
+   * All the page prints for an item read partially (ReadItem.partial), for what needs more than its identifiers (a
+   * citation, a note's title, search links); undefined for the others. What it was sent for lookup as stays its input.
+   */
+  private rest(e: Entry): ExtractedReference | undefined {
+    if (e.partial && !e.rest) {
+      try {
+        e.rest = e.partial.extract(e.item);
+      } catch {
+        e.partial = undefined; // its identifiers stand for it
+      }
+    }
+    return e.rest;
+  }
+
   /** Builds the tools of a read item, without touching the page yet. */
-  private build({ item, input }: ReadItem): Entry {
-    const entry = { item, input } as Entry; // its view is made next, with callbacks that hold the entry
+  private build({ item, input, partial }: ReadItem): Entry {
+    const entry = { item, input, partial } as Entry; // its view is made next, with callbacks that hold the entry
     // With the page's own identifiers linked from the start.
     entry.view = new ToolsView(item, input.n, {
       copy: () => this.copy(entry),
@@ -354,7 +381,8 @@ class PageController {
       });
     } catch (err) {
       for (const e of batch) this.fail(e, (err as Error).message, false);
-      void this.loadNotes(batch); // the notes would have come with the results
+      // The notes would have come with the results.
+      void this.withNotes(batch, (e, text) => text !== null && e.view.setNote(text));
     }
     // Once per batch (it counts every reference of the page), in the batch's last task rather than an idle task of its own.
     this.summary.refresh(true);
@@ -388,7 +416,10 @@ class PageController {
     e.view.setLinks({ doi: r.doi, pmid: r.pmid, pmcid: r.pmcid }, r.oa);
     e.view.setFlags(r.flags);
     e.view.setState(r.state);
-    if (r.state === 'unresolved') e.view.setSearchLinks(r.title ?? pageTitle(e.input) ?? e.input.text);
+    if (r.state === 'unresolved') {
+      const input = this.rest(e) ?? e.input;
+      e.view.setSearchLinks(r.title ?? pageTitle(input) ?? input.text);
+    }
     // Why nothing was found, or which service failed (identifiers may still be shown): a short, persistent line.
     if (r.message) e.view.showStatus(r.message, r.state === 'error' ? 'error' : 'info', 0);
     if (refresh) this.summary.refresh();
@@ -421,25 +452,18 @@ class PageController {
       if (!isNotesChanged(msg)) return undefined;
       const keys = new Set(msg.reflensNotesChanged);
       const touched = [...this.entries.values()].filter((e) => this.keysOf(e).some((k) => keys.has(k)));
-      if (touched.length === 0) return undefined;
-      send('notes.get', { keys: touched.map((e) => this.keysOf(e)) })
-        .then(({ notes }) => touched.forEach((e, i) => e.view.noteChangedElsewhere(notes[i]?.text ?? null)))
-        .catch((err) => console.warn('RefLens: notes unavailable', err));
+      void this.withNotes(touched, (e, text) => e.view.noteChangedElsewhere(text));
       return undefined;
     });
   }
 
-  /** Notes of references whose results did not come (resolve replies carry them otherwise). */
-  private async loadNotes(entries: Entry[]): Promise<void> {
+  /** Gives `show` the user's note (null: none) on the work of each of these references that can be identified. */
+  private async withNotes(entries: Entry[], show: (e: Entry, text: string | null) => void): Promise<void> {
     const withKeys = entries.filter((e) => this.keysOf(e).length > 0);
-    const keys = withKeys.map((e) => this.keysOf(e));
     if (withKeys.length === 0) return;
     try {
-      const { notes } = await send('notes.get', { keys });
-      withKeys.forEach((e, i) => {
-        const note = notes[i];
-        if (note) e.view.setNote(note.text);
-      });
+      const { notes } = await send('notes.get', { keys: withKeys.map((e) => this.keysOf(e)) });
+      withKeys.forEach((e, i) => show(e, notes[i]?.text ?? null));
     } catch (err) {
       console.warn('RefLens: notes unavailable', err);
     }
@@ -448,8 +472,10 @@ class PageController {
   /** The reference as the background needs it for a citation: with the identifiers shown for it now. */
   private citedOf(e: Entry): CitedReference {
     const r = e.result;
-    if (!r) return e.input;
-    return { ...e.input, shownIds: { doi: r.doi?.value, pmid: r.pmid?.value, pmcid: r.pmcid?.value } };
+    const printedRest = this.rest(e);
+    const ref: CitedReference = printedRest ? { ...e.input, printedRest } : e.input;
+    if (!r) return ref;
+    return { ...ref, shownIds: { doi: r.doi?.value, pmid: r.pmid?.value, pmcid: r.pmcid?.value } };
   }
 
   private async copy(e: Entry, style?: string): Promise<string> {
@@ -500,7 +526,7 @@ class PageController {
   private async saveNote(e: Entry, text: string, base: string): Promise<SavedNote> {
     const keys = this.keysOf(e);
     if (keys.length === 0) throw new Error('This reference cannot be identified, so a note cannot be kept for it.');
-    const title = e.result?.title ?? pageTitle(e.input);
+    const title = e.result?.title ?? pageTitle(this.rest(e) ?? e.input);
     const { note, notice } = await send('notes.save', { keys, text, title, url: location.href, base });
     return { text: note?.text ?? null, ...(notice ? { notice } : {}) };
   }

@@ -115,6 +115,17 @@ export function resultForPage(r: ReferenceResult, ref: ReferenceInput): ResultFo
 export interface CitedReference extends ReferenceInput {
   /** Default: the page's own `ids`. */
   shownIds?: Identifiers;
+  /**
+   * For a reference sent for lookup with its linked identifiers alone (no text): the rest the page prints, read when
+   * the citation was asked for. What it was resolved as stays the reference itself (its cache key, its rejections).
+   */
+  printedRest?: ExtractedReference;
+}
+
+/** The reference with all the page prints for it, when a citation needs it. */
+export function withPrintedRest(ref: CitedReference): ReferenceInput {
+  const rest = ref.printedRest;
+  return rest ? { ...rest, n: ref.n, ids: { ...rest.ids, ...ref.ids } } : ref;
 }
 
 /** The CSL item of a reference from what the page shows, with the page's identifiers folded in. */

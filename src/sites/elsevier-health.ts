@@ -213,6 +213,7 @@ export const elsevierHealth: SiteAdapter = {
   },
   findItems,
   extract: extractOrPlainText(extract, (item) => textOf(item, NOT_TEXT), { type: 'article-journal' }),
+  linkedIds: (item) => idsFromLinks(item.querySelector('.citation') ?? item),
   placeTools(item: Element, tools: HTMLElement): void {
     // After the publisher's own link buttons, inside the reference's block.
     placeToolsAfter(item, tools, '.external-links');

@@ -1,4 +1,4 @@
-import type { ExtractedReference } from '../core/reference';
+import type { ExtractedReference, Identifiers } from '../core/reference';
 
 /**
  * One publisher platform. Adapters are pure DOM readers: no network, no page mutation.
@@ -18,6 +18,12 @@ export interface SiteAdapter {
   findItems(doc: Document): Element[];
   /** Reads one item. Must not throw on malformed markup: return what can be read. */
   extract(item: Element): ExtractedReference;
+  /**
+   * The identifiers an item's links name, read without its text (optional). An item whose links name a DOI is looked
+   * up by its identifiers alone, and `extract` reads the rest only when the user needs it (a citation, a note, an
+   * export): most items of long lists on platforms with link buttons, read at a fraction of the cost.
+   */
+  linkedIds?(item: Element): Identifiers;
   /**
    * Where the tools element goes. Default: appended inside the item.
    * Adapters whose items are inline (`<li>` text) may prefer that too; return the parent and reference node.

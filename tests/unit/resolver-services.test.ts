@@ -303,6 +303,41 @@ describe('Resolver citation items', () => {
     expect(callCount(s.calls)).toBe(0);
   });
 
+  it('cites a reference looked up by its linked DOI alone by its cached result, or else by what the page prints', async () => {
+    const storage = memoryStorage();
+    const linked: ReferenceInput = { n: 4, text: '', ids: { doi: DOI_REF.ids.doi }, csl: {} };
+    const printedRest = {
+      text: 'Smith J, Jones K. A printed DOI study. J Test. 2020;12:100-110.',
+      ids: { doi: DOI_REF.ids.doi },
+      csl: { type: 'article-journal' as const },
+      printed: { authors: ['Smith J', 'Jones K'], title: 'A printed DOI study.', source: 'J Test. 2020;12:100-110.', journal: 'J Test' },
+    };
+    const resolver = new Resolver({ ...stubs().deps, rejections: new Rejections(storage as never), results: new TtlCache(storage, { namespace: 'rlref:' }) });
+    // Not resolved yet: what the page prints, read when the citation is asked for.
+    const [before] = await resolver.citationItems([{ ...linked, printedRest }]);
+    expect(before).toMatchObject({ id: 'ref-4', title: 'A printed DOI study', DOI: DOI_REF.ids.doi });
+    expect(before!.author?.[0]?.family).toBe('Smith');
+    // Resolved as sent (no text): the same reference with its printed rest finds that result.
+    const [result] = await resolver.resolve([linked]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const [after] = await resolver.citationItems([{ ...linked, printedRest, shownIds: shownIds(result!) }]);
+    expect(after).toMatchObject({ id: 'ref-4', title: 'From Crossref', DOI: DOI_REF.ids.doi });
+  });
+
+  it('fills the citation of a reference looked up by its linked DOI alone from what the page prints when no metadata came', async () => {
+    const s = stubs();
+    s.deps.crossref.worksByDoi = async () => {
+      throw new ServiceError('crossref', 'http', 'Crossref unavailable (HTTP 500)', { status: 500 });
+    };
+    const resolver = new Resolver({ ...s.deps, rejections: new Rejections(memoryStorage() as never), results: new TtlCache(memoryStorage(), { namespace: 'rlref:' }) });
+    const linked: ReferenceInput = { n: 6, text: '', ids: { doi: DOI_REF.ids.doi }, csl: {} };
+    const [result] = await resolver.resolve([linked]);
+    expect(result!.csl.title).toBeUndefined();
+    const printedRest = { text: 'Smith J. A printed DOI study. J Test. 2020;12:100-110.', ids: {}, csl: {}, printed: { authors: ['Smith J'], title: 'A printed DOI study.', source: 'J Test. 2020;12:100-110.', journal: 'J Test' } };
+    const [item] = await resolver.citationItems([{ ...linked, printedRest, shownIds: shownIds(result!) }]);
+    expect(item).toMatchObject({ id: 'ref-6', title: 'A printed DOI study', DOI: DOI_REF.ids.doi, volume: '12' });
+  });
+
   it('parses a text-only reference for its citation, even when a DOI was found for it', async () => {
     const resolver = new Resolver({ ...stubs().deps, rejections: new Rejections(memoryStorage() as never) });
     const [item] = await resolver.citationItems([{ n: 5, text: JOURNAL_REF.text, ids: {}, csl: {}, shownIds: { doi: FOUND_DOI } }]);

@@ -29,6 +29,7 @@ import {
   type OpenAccessCopy,
   type ReferenceInput,
   type ReferenceResult,
+  withPrintedRest,
 } from '../../core/reference';
 import type { TtlCache } from '../net/cache';
 import { Deadline, RESOLVE_DEADLINE, type DeadlineOptions } from '../net/deadline';
@@ -257,8 +258,15 @@ export class Resolver {
     return refs.map((ref, i) => {
       const shown = ref.shownIds ?? ref.ids;
       const known = cached[i] ?? this.uncached.get(keys[i]!);
-      if (known && sameIds(known, shown)) return { ...known.csl, id: `ref-${ref.n}` };
-      const csl = structuredCsl(ref, true);
+      if (known && sameIds(known, shown)) {
+        const item: CslItem = { ...known.csl, id: `ref-${ref.n}` };
+        if (!ref.printedRest || item.title) return item;
+        // Looked up by its identifiers alone, and no metadata came for it: what the page prints fills the gaps.
+        const printed = structuredCsl(withPrintedCsl(withPrintedRest(ref)), true) as unknown as Record<string, unknown>;
+        for (const [field, value] of Object.entries(item)) if (value !== undefined) printed[field] = value;
+        return printed as unknown as CslItem;
+      }
+      const csl = structuredCsl(withPrintedCsl(withPrintedRest(ref)), true);
       for (const [field, id] of [['DOI', shown.doi], ['PMID', shown.pmid], ['PMCID', shown.pmcid]] as const) {
         if (id) csl[field] = id;
         else delete csl[field];
