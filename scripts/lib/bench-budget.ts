@@ -3,9 +3,10 @@
  * (tests/e2e/hostile-page.ts, no payloads) with the built extension and the fake services:
  *  - content-script main-thread time: V8 CPU-profiler samples (CDP Profiler at its default 1 ms interval) whose
  *    stack holds a frame of a chrome-extension:// script, from navigation to data-reflens-status=done; per 100
- *    references, the median of `runs` different pages of the largest size, each loaded cold. Not 200 µs: sampling
- *    that often costs the sampled thread itself about a fifth more CPU (its thread time from navigation to done,
- *    with and without the profiler), and that cost lands in the samples of whatever runs;
+ *    references, the median of `runs` different pages of the largest size, each loaded cold. A sample counts until
+ *    the next one or the end of its task, whichever comes first (a 'toplevel' trace of the same run gives the
+ *    tasks; see extensionCpuMsInTasks). Not 200 µs: sampling that often costs the sampled thread itself more CPU
+ *    (scripts/bench-profiler-cost.ts), and that cost lands in the samples of whatever runs;
  *  - annotation wall time: performance.measure('reflens:start' -> 'reflens:annotated'), per 100 references;
  *  - long tasks: a main-world PerformanceObserver('longtask') installed before the page's scripts; tasks over 50 ms
  *    that start between the 'reflens:start' and 'reflens:done' marks (any task of the tab's main thread);
@@ -24,7 +25,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { EXTENSION_DIR, launchBrowser, mountFakeServices, startServer } from '../../tests/e2e/harness';
 import { plainPage, type GeneratedPage } from '../../tests/e2e/hostile-page';
-import { extensionCpuMs, profileBreakdown, type CpuProfile } from './cpu-profile';
+import { extensionCpuMs, extensionCpuMsInTasks, profileBreakdown, type CpuProfile, type TraceEvent } from './cpu-profile';
 
 export interface SizeFigures {
   refs: number;
@@ -72,6 +73,22 @@ async function jsHeapAfterGc(cdp: CDPSession): Promise<number> {
 async function threadCpuMs(cdp: CDPSession): Promise<number> {
   const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
   return (metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN) * 1000;
+}
+
+/** Ends a trace started with transferMode ReturnAsStream and reads its events. */
+async function stopTracing(cdp: CDPSession): Promise<TraceEvent[]> {
+  const complete = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve((e as { stream?: string }).stream ?? '')));
+  await cdp.send('Tracing.end');
+  const handle = await complete;
+  let text = '';
+  for (;;) {
+    const r = (await cdp.send('IO.read', { handle } as never)) as { data: string; eof: boolean; base64Encoded?: boolean };
+    text += r.base64Encoded ? Buffer.from(r.data, 'base64').toString('utf8') : r.data;
+    if (r.eof) break;
+  }
+  await cdp.send('IO.close', { handle } as never);
+  const parsed = JSON.parse(text) as { traceEvents?: TraceEvent[] } | TraceEvent[];
+  return Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
 }
 
 async function waitDone(page: Page, timeout: number): Promise<void> {
@@ -132,11 +149,13 @@ export async function measureBudget(opts: {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });
       await cdp.send('Profiler.start');
+      await cdp.send('Tracing.start', { categories: 'toplevel', transferMode: 'ReturnAsStream' } as never);
       const started = Date.now();
       await page.goto(p.url, { waitUntil: 'domcontentloaded' });
       await waitDone(page, 300_000);
       const doneMs = Date.now() - started;
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+      const events = await stopTracing(cdp);
       // No named helpers inside evaluate: tsx's keep-names transform would reference a __name the page lacks.
       const timing = await page.evaluate(() => {
         const start = performance.getEntriesByName('reflens:start', 'mark')[0]?.startTime ?? NaN;
@@ -158,12 +177,13 @@ export async function measureBudget(opts: {
         refs: n,
         doneMs,
         annotateMs: Math.round(timing.annotate),
-        contentScriptCpuMs: Math.round(extensionCpuMs(profile)),
+        contentScriptCpuMs: Math.round(extensionCpuMsInTasks(profile, events)),
         longTasksOver50ms: timing.over50,
         longestTaskMs: Math.round(timing.longest),
       };
       bySize.push(figures);
       opts.log(`  ${n} refs: done ${doneMs} ms, annotate ${figures.annotateMs} ms, content-script CPU ${figures.contentScriptCpuMs} ms ` +
+        `(samples not ended at their tasks' end: ${Math.round(extensionCpuMs(profile))} ms) ` +
         `(${((figures.contentScriptCpuMs / n) * 100).toFixed(1)} ms/100 refs), long tasks >50 ms: ${figures.longTasksOver50ms} (longest ${figures.longestTaskMs} ms)`);
       if (timing.over50) opts.log(`    long tasks [start after reflens:start, ms]: ${JSON.stringify(timing.where)}`);
       const last = i === lastRun;

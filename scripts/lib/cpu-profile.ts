@@ -12,8 +12,21 @@ export interface ProfileNode {
 
 export interface CpuProfile {
   nodes: ProfileNode[];
+  /** µs, on the clock of trace events. */
+  startTime?: number;
   samples?: number[];
   timeDeltas?: number[];
+}
+
+/** One event of a Chrome trace (JSON format): complete events ('X') and thread names ('M') are read. */
+export interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { name?: string };
 }
 
 const isExtension = (n: ProfileNode) => n.callFrame.url.startsWith('chrome-extension://');
@@ -30,7 +43,7 @@ function label(n: ProfileNode): string {
  * Per sample: its stack (leaf first) when the stack holds an extension frame, with the sample's duration in µs
  * (timeDeltas[i + 1] is the time spent in sample i, until the next sample was taken).
  */
-function ourSamples(profile: CpuProfile): Array<{ stack: ProfileNode[]; us: number }> {
+function ourSamples(profile: CpuProfile): Array<{ stack: ProfileNode[]; us: number; i: number }> {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -46,12 +59,66 @@ function ourSamples(profile: CpuProfile): Array<{ stack: ProfileNode[]; us: numb
   };
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
-  const out: Array<{ stack: ProfileNode[]; us: number }> = [];
+  const out: Array<{ stack: ProfileNode[]; us: number; i: number }> = [];
   for (let i = 0; i < samples.length; i++) {
     const stack = stackOf(samples[i]!);
-    if (stack.some(isExtension)) out.push({ stack, us: deltas[i + 1] ?? 0 });
+    if (stack.some(isExtension)) out.push({ stack, us: deltas[i + 1] ?? 0, i });
   }
   return out;
+}
+
+/**
+ * Sampled time (ms) of stacks with an extension frame, each sample's time ending where its task ends. V8 credits a
+ * sample with the time until the next one; when the thread goes idle right after it (a message sent, an idle callback
+ * done), the next sample can come only once the thread wakes, and the whole idle gap would count as ours. The tasks
+ * are the outermost events of a 'toplevel' trace of the same run, on the renderer main thread that holds the samples.
+ */
+export function extensionCpuMsInTasks(profile: CpuProfile, events: TraceEvent[]): number {
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  const at: number[] = [];
+  let t = profile.startTime ?? 0;
+  for (const d of deltas) at.push((t += d));
+  const ours = ourSamples(profile).map((x) => x.i);
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const tasksOf = new Map<string, Array<[number, number]>>();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (e.ph !== 'X' || e.dur === undefined || !mains.has(key)) continue;
+    let list = tasksOf.get(key);
+    if (!list) tasksOf.set(key, (list = []));
+    list.push([e.ts, e.ts + e.dur]);
+  }
+  let best = 0;
+  for (const all of tasksOf.values()) {
+    all.sort((a, b) => a[0] - b[0]);
+    const outer: Array<[number, number]> = [];
+    for (const task of all) {
+      const last = outer[outer.length - 1];
+      if (last && task[0] < last[1]) last[1] = Math.max(last[1], task[1]);
+      else outer.push([task[0], task[1]]);
+    }
+    // The task holding time `a`: the last one starting at or before it, if it has not ended.
+    const taskEnd = (a: number): number | undefined => {
+      let lo = 0;
+      let hi = outer.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (outer[mid]![0] <= a) (found = mid), (lo = mid + 1);
+        else hi = mid - 1;
+      }
+      return found >= 0 && outer[found]![1] >= a ? outer[found]![1] : undefined;
+    };
+    let us = 0;
+    for (const i of ours) {
+      if (i + 1 >= samples.length) continue;
+      const end = taskEnd(at[i]!);
+      if (end !== undefined) us += Math.max(0, Math.min(at[i + 1]!, end) - at[i]!);
+    }
+    best = Math.max(best, us);
+  }
+  return best / 1000;
 }
 
 /** Sampled CPU time (ms) of stacks that include an extension script frame. */
