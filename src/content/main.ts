@@ -42,7 +42,7 @@ const RESCAN_DELAY_MS = 250;
 interface ReadItem {
   item: Element;
   input: ReferenceInput;
-  /** The adapter that still has the rest to read, when only the item's linked identifiers were (see complete()). */
+  /** The adapter that still has the rest to read, when only the item's linked identifiers were (see rest()). */
   partial?: SiteAdapter;
 }
 
