@@ -345,6 +345,23 @@ describe('validation features', () => {
     expect(d.features.words).toEqual([1, 1]);
   });
 
+  it('counts another printed title against a record on the same page of the same journal', () => {
+    // A book review printed on the same page as the cited paper: numbers, author and journal all agree.
+    const review = work({ DOI: '10.1/review', title: ['Educational exchanges: essays on the Sino-American experience'],
+      author: [{ family: 'Chiu', given: 'H.' }], volume: '61', issue: '3', page: '490', 'container-title': ['Pacific Affairs'],
+      issued: { 'date-parts': [[1988]] } });
+    const paper = { ...review, DOI: '10.1/paper', title: ['The Sino-Indian border dispute: a legal study'] };
+    const ref = prepareReference('Chiu, H., & Lu, C. H. (1988). The Sino-Indian Border Dispute: A Legal Study. Pacific Affairs, 61(3), 490.');
+    const d = explainValidation(ref, review);
+    expect(d.unexplainedRun).toBeGreaterThanOrEqual(3);
+    expect(d.features.title_conflict).toEqual([0, 2]);
+    expect(d.similarity).toBeLessThan(0.8);
+    expect(explainValidation(ref, review, { tuning: { titleConflictRun: 0 } }).similarity).toBeGreaterThan(0.8);
+    expect(explainValidation(ref, paper).features.title_conflict).toBeUndefined();
+    // A string without a title (ACS) has nothing to contradict the record's.
+    expect(explainValidation(prepareReference('(1) Chiu, H.; Lu, C. H. Pacific Affairs 1988, 61, 490.'), review).features.title_conflict).toBeUndefined();
+  });
+
   it('penalises unexplained numbers', () => {
     const extra = validate(`${REF} 17 99 312`, TARGET);
     expect(extra).toBeLessThan(validate(REF, TARGET));

@@ -45,6 +45,7 @@ export const DEFAULT_TUNING: ValidationTuning = {
   splitNumberCredit: 1,
   authorListConflict: true,
   noisyWords: true,
+  titleConflictRun: 3,
 };
 
 /** Minimum number of agreeing fields for a non-zero similarity (SBMV). */
@@ -300,8 +301,6 @@ export interface ValidationDetail {
   unexplainedRun: number;
   /** The string's content words the candidate does not explain. */
   unexplainedWords: string[];
-  /** Unexplained words the string prints inside the candidate's title (see wordsInsideTitle). */
-  wordsInsideTitle: number;
   features: Record<string, [candidate: number, string: number]>;
   /**
    * How many of the record's renderings the string prints exactly: its title, journal and first author with their
@@ -387,24 +386,6 @@ function longestRun<T>(list: readonly T[], value: T): number {
     if (run > best) best = run;
   }
   return best;
-}
-
-/**
- * Unexplained words the string prints inside the candidate's title: each run of them with title words on both
- * sides ("Market Volatility, Skewness, and Kurtosis Risks" for "Market Skewness Risk"). Another title, not noise
- * around it (a publisher, a month, editors' names stand outside the title).
- */
-function wordsInsideTitle(sources: readonly WordSource[]): number {
-  let count = 0;
-  let lastTitle = -1;
-  for (let i = 0; i < sources.length; i++) {
-    if (sources[i] === WordSource.Other) lastTitle = -1;
-    else if (sources[i] === WordSource.Title) {
-      if (lastTitle >= 0) count += i - lastTitle - 1;
-      lastTitle = i;
-    }
-  }
-  return count;
 }
 
 /** Shortest split-off piece, and shortest word with a misread character, that count as explained. */
@@ -577,8 +558,20 @@ export function explainValidation(
     const share = sources.length === 0 ? 1 : sources.filter((s) => s !== WordSource.None).length / sources.length;
     sim.set('words', tuning.wordsWeight, tuning.wordsWeight * share);
   }
-  const insideTitle = wordsInsideTitle(sources);
   const unexplainedRun = longestRun(sources, WordSource.None);
+  // The string prints a title, and another one: a run of words the record does not explain, where its journal is
+  // printed but its title is not ("Chiu, H. The Sino-Indian Border Dispute. Pacific Affairs 61, 490" against a book
+  // review on the same page). A count, not a share: a long author list must not dilute it.
+  if (
+    tuning.titleConflictRun > 0 &&
+    title !== undefined &&
+    normalizeText(title) !== '' &&
+    !titleSupport &&
+    containerSupport &&
+    unexplainedRun >= tuning.titleConflictRun
+  ) {
+    sim.set('title_conflict', 0, tuning.conflictWeight);
+  }
   pool.forEach((_n, i) => sim.set(`rest_${i}`, 0, tuning.restWeight));
 
   const rejected =
@@ -590,7 +583,6 @@ export function explainValidation(
     titleSimilarity,
     authorSimilarity,
     unmatchedNumbers: pool,
-    wordsInsideTitle: insideTitle,
     titleSupported: titleSupport,
     unexplainedRun,
     unexplainedWords: ref.words.filter((_w, i) => sources[i] === WordSource.None),
