@@ -10,7 +10,7 @@ import {
   matchReference,
   ratio,
   normalizeText,
-  searchQueryText,
+  searchQuery,
   type Candidate,
   type MatchOptions,
 } from '../../src/core/match/index.ts';
@@ -119,7 +119,7 @@ export function runCases(cases: readonly MatchCase[], index: SimSearchIndex, opt
       doiInStringCorrect: inString.some((d) => gold.includes(d)),
     };
     if (ref.trim() === '') return outcome;
-    const query = searchQueryText(ref);
+    const query = searchQuery(ref);
     const goldRecord = gold.length > 0 ? index.get(gold[0]!) : undefined;
     if (goldRecord) outcome.goldDisagrees = disagrees(goldRecord, ref);
     const goldSet = new Set(gold);

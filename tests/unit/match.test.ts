@@ -13,6 +13,7 @@ import {
   partialRatio,
   prepareReference,
   ratio,
+  searchQuery,
   searchQueryText,
   selectCandidates,
   stripNonBibliographic,
@@ -92,6 +93,15 @@ describe('string preparation', () => {
       'Doe J. Preprint. (2019).',
     );
     expect(stripNonBibliographic('2014 9th International Conference (IMPACT) (2014).')).toMatch(/^2014 9th/);
+  });
+
+  it('adds the parts of words a PDF ran together to the search query, keeping the words', () => {
+    expect(searchQuery('1 P.K. Kolay, InternationalJourn al ofEnvironmental Engineering 8, 200 (2016).')).toBe(
+      'P.K. Kolay, InternationalJourn al ofEnvironmental Engineering 8, 200 (2016). International Journ of Environmental',
+    );
+    expect(searchQuery('1 R.C. Slack, Public Health111, 123 (1997).')).toMatch(/ Health 111$/);
+    // Names with an inner capital after one letter stay whole; clean strings are unchanged.
+    expect(searchQuery('McCartney, P. Nature 454, 436 (2008).')).toBe('McCartney, P. Nature 454, 436 (2008).');
   });
 
   it('rejoins words hyphenated across PDF lines in the search query', () => {
@@ -304,6 +314,52 @@ describe('validation features', () => {
     expect(prepareReference('Nature 2008 Jul 24;454(7203):436-44.').days).toEqual(['24']);
     expect(prepareReference('Mayer 12 (2001); Science 1987 Mar;235:182').days).toEqual([]);
     expect(explainValidation(prepareReference(`${REF} Mayer 12`), TARGET).unmatchedNumbers).toEqual(['12']);
+  });
+
+  it('reads a front-matter page in Roman numerals as the first page', () => {
+    const preface = work({ DOI: '10.1/pref', title: ['Preface'], author: [{ family: 'Hawkes', given: 'P. W.' }],
+      'container-title': ['Advances in Imaging and Electron Physics'], volume: '163', issue: undefined, page: 'vii-viii' });
+    const d = explainValidation(prepareReference('(1) Hawkes, P. W. Advances in Imaging and Electron Physics 2008, 163, vii–viii.'), preface);
+    expect(d.features.page_0).toEqual([1, 1]);
+    expect(d.features.pageend_0).toEqual([1, 1]);
+    expect(d.rejected).toBeUndefined();
+    expect(d.similarity).toBeGreaterThan(0.9);
+    // Another numeral is not the record's page; page "i" alone, like page 1, names nothing in particular.
+    expect(explainValidation(prepareReference('(1) Hawkes, P. W. Advances in Imaging and Electron Physics 2008, 163, xiii.'), preface).features.page_0).toEqual([1, 0]);
+    const first = work({ ...preface, DOI: '10.1/i', page: 'i' });
+    expect(explainValidation(prepareReference('(1) Advances in Imaging and Electron Physics 2008, 163, i.'), first).rejected).toBe('not-specific');
+  });
+
+  it('takes a title printed with all its words in another order as the title', () => {
+    const paper = work({ DOI: '10.1/t', title: ['Inflammation of the tumour microenvironment in cancer'], volume: undefined, issue: undefined, page: undefined });
+    const d = explainValidation(prepareReference('Mantovani, A.. cancer microenvironment Inflammation tumour the of in. Nature. 2008. . .'), paper);
+    expect(d.titleSupported).toBe(true);
+    expect(d.rejected).toBeUndefined();
+    // Three of its four words are not the title.
+    expect(explainValidation(prepareReference('Mantovani, A.. cancer microenvironment Inflammation. Nature. 2008.'), paper).titleSupported).toBe(false);
+  });
+
+  it('does not take a page label with letters ("S57", "e31") for a word of another title', () => {
+    const d = explainValidation(prepareReference('(1) Mantovani, A. Nature 2008, 454, S436–S444.'), TARGET);
+    expect(d.unexplainedWords).toEqual([]);
+    expect(d.features.words).toEqual([1, 1]);
+  });
+
+  it('counts another printed title against a record on the same page of the same journal', () => {
+    // A book review printed on the same page as the cited paper: numbers, author and journal all agree.
+    const review = work({ DOI: '10.1/review', title: ['Educational exchanges: essays on the Sino-American experience'],
+      author: [{ family: 'Chiu', given: 'H.' }], volume: '61', issue: '3', page: '490', 'container-title': ['Pacific Affairs'],
+      issued: { 'date-parts': [[1988]] } });
+    const paper = { ...review, DOI: '10.1/paper', title: ['The Sino-Indian border dispute: a legal study'] };
+    const ref = prepareReference('Chiu, H., & Lu, C. H. (1988). The Sino-Indian Border Dispute: A Legal Study. Pacific Affairs, 61(3), 490.');
+    const d = explainValidation(ref, review);
+    expect(d.unexplainedRun).toBeGreaterThanOrEqual(3);
+    expect(d.features.title_conflict).toEqual([0, 2]);
+    expect(d.similarity).toBeLessThan(0.8);
+    expect(explainValidation(ref, review, { tuning: { titleConflictRun: 0 } }).similarity).toBeGreaterThan(0.8);
+    expect(explainValidation(ref, paper).features.title_conflict).toBeUndefined();
+    // A string without a title (ACS) has nothing to contradict the record's.
+    expect(explainValidation(prepareReference('(1) Chiu, H.; Lu, C. H. Pacific Affairs 1988, 61, 490.'), review).features.title_conflict).toBeUndefined();
   });
 
   it('penalises unexplained numbers', () => {

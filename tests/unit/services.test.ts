@@ -84,6 +84,9 @@ describe('Crossref', () => {
     expect(oxide).toMatchObject({ DOI: '10.1063/1.4938384', 'article-number': '235306', volume: '118', 'container-title': ['Journal of Applied Physics'] });
     expect(oxide!.page).toBeUndefined();
     expect(bibliographicQuery('  see www.example.com/x  and   this ')).toBe('see and this');
+    expect(bibliographicQuery('Kolay P. InternationalJournal of Environmental Engineering')).toBe(
+      'Kolay P. InternationalJournal of Environmental Engineering International Journal',
+    );
   });
 
   it('looks DOIs up in one filter=doi request and keeps Crossref field shapes incl. updated-by and [[null]] dates', async () => {

@@ -3,6 +3,7 @@
  * `worksByDoi(dois)` fetches many works per request with `filter=doi:A,doi:B` and returns lower-cased DOI -> work.
  * Items keep Crossref's own field shapes (arrays for titles), trimmed to the fields the resolver reads.
  */
+import { withRunTogetherParts } from '../../core/match/text';
 import { isNotFound, ServiceError } from '../net/http';
 import { batchByUrl, cachedLookup, doiKey, foundOnly, isObject, runBatches, type BatchOutcome, type ClientDeps } from './common';
 import { SERVICE_ORIGINS } from './hosts';
@@ -164,12 +165,12 @@ export class CrossrefClient {
   }
 }
 
-/** The reference text only: links (possibly proxied, possibly carrying session tokens) are removed, length capped. */
+/**
+ * The reference text only: links (possibly proxied, possibly carrying session tokens) are removed, the parts of
+ * words a PDF ran together added (see withRunTogetherParts), length capped.
+ */
 export function bibliographicQuery(ref: string): string {
-  return ref
-    .replace(/\b(?:https?:\/\/|www\.)\S+/gi, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
+  return withRunTogetherParts(ref.replace(/\b(?:https?:\/\/|www\.)\S+/gi, ' ').replace(/\s+/g, ' ').trim())
     .slice(0, MAX_QUERY_CHARS)
     .trim();
 }

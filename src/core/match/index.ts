@@ -26,5 +26,5 @@ export {
   validateStructured,
 } from './structured';
 export { confidenceFromSimilarity, DEFAULT_THRESHOLD, matchReference, matchStructured } from './match';
-export { expandPageRanges, normalizeText, searchQueryText, stripNonBibliographic } from './text';
+export { expandPageRanges, normalizeText, searchQuery, searchQueryText, stripNonBibliographic, withRunTogetherParts } from './text';
 export { partialRatio, ratio } from './fuzzy';

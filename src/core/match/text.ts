@@ -59,6 +59,26 @@ export function searchQueryText(refString: string): string {
   return stripNonBibliographic(refString.replace(/(\p{Ll})-\s*\n\s*(\p{Ll})/gu, '$1$2'));
 }
 
+// A lower-case word run into a capitalised one ("InternationalJournal", "ofEnvironmental"), or letters into digits
+// ("Health111"): how PDF text extraction loses spaces. Two lower-case letters before the capital spare "McCartney".
+const RUN_TOGETHER_RE = /[\p{L}\p{N}]*(?:\p{Ll}{2}\p{Lu}|\p{L}{3}\d|\d\p{L}{3})[\p{L}\p{N}]*/gu;
+const RUN_TOGETHER_SPLIT_RE = /(?<=\p{Ll}{2})(?=\p{Lu})|(?<=\p{L}{3})(?=\d)|(?<=\d)(?=\p{L}{3})/u;
+
+/**
+ * The search query for a reference string: searchQueryText plus the parts of words a PDF ran together
+ * ("InternationalJourn al ofEnvironmental" adds "International Journ of Environmental"), so that a word search finds
+ * them; the run-together words stay, as some are names ("PharmaDeals", "ChemInform").
+ */
+export function searchQuery(refString: string): string {
+  return withRunTogetherParts(searchQueryText(refString));
+}
+
+/** The text followed by the parts of its run-together words (see searchQuery). */
+export function withRunTogetherParts(text: string): string {
+  const parts = (text.match(RUN_TOGETHER_RE) ?? []).flatMap((w) => w.split(RUN_TOGETHER_SPLIT_RE));
+  return parts.length === 0 ? text : `${text} ${parts.join(' ')}`;
+}
+
 const DASHES = '\\u002D\\u00AD\\u2010\\u2011\\u2012\\u2013\\u2014\\u2015\\u207B\\u208B\\u2212';
 // Not inside a decimal ("pH 4.2-5.3"), but a range may end a sentence ("436-44."); not a last page glued to a letter
 // ("160–1Q5": PDF noise, not an abbreviated "161").
@@ -98,5 +118,5 @@ const STOP_WORDS = new Set([
 export function contentWords(s: string): string[] {
   return normalizeText(s)
     .split(' ')
-    .filter((w) => w.length >= 3 && !/^\d+$/.test(w) && !STOP_WORDS.has(w));
+    .filter((w) => w.length >= 3 && !/\d/.test(w) && !STOP_WORDS.has(w));
 }

@@ -68,6 +68,11 @@ export interface ValidationTuning {
   splitNumberCredit: number;
   /** Count split, run-together and one-character-misread words as explained (text extracted from PDFs). */
   noisyWords: boolean;
+  /**
+   * This many unexplained words in a row, with the record's journal printed and its title not, are another title:
+   * a conflict (0 = off).
+   */
+  titleConflictRun: number;
 }
 
 export interface MatchOptions extends SelectOptions, ValidateOptions {

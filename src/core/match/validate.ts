@@ -45,6 +45,7 @@ export const DEFAULT_TUNING: ValidationTuning = {
   splitNumberCredit: 1,
   authorListConflict: true,
   noisyWords: true,
+  titleConflictRun: 3,
 };
 
 /** Minimum number of agreeing fields for a non-zero similarity (SBMV). */
@@ -134,6 +135,9 @@ function asPrinted(s: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** A page or page range in Roman numerals ("iii", "vii-viii", "I–VIII"), as front matter is paged. */
+const ROMAN_PAGES_RE = /^([ivxlcdm]+)(?:\s*[-\u2010-\u2015\u2212]\s*([ivxlcdm]+))?$/i;
 
 const PAGE_RANGE_RE = /(?<![\d._])(\d+)-(\d+)(?![\d_]|\.\d)/g;
 
@@ -268,6 +272,19 @@ function withinOneSubstitution(text: string, target: string): boolean {
   return false;
 }
 
+/**
+ * Whether the string prints every content word of a title of at least four, in whatever order: the title as
+ * text extraction or a reordered subtitle ("Cancer: Inflaming metastasis" / "Inflaming metastasis: cancer") leaves it.
+ */
+function titleWordsPrinted(ref: PreparedReference, title: string): boolean {
+  const words = new Set(contentWords(title));
+  if (words.size < TITLE_WORDS) return false;
+  const printed = new Set(ref.words);
+  for (const w of words) if (!printed.has(w)) return false;
+  return true;
+}
+const TITLE_WORDS = 4;
+
 export interface ValidationDetail {
   similarity: number;
   /** How many of {title, journal, year, volume, first author, first page} agree. */
@@ -278,6 +295,12 @@ export interface ValidationDetail {
   authorSimilarity: number | undefined;
   /** Numbers of the string no candidate field accounted for. */
   unmatchedNumbers: string[];
+  /** Whether the string prints the candidate's title (fuzzily, or all its words). */
+  titleSupported: boolean;
+  /** Most unexplained content words in a row: a title, or a journal, the record does not have. */
+  unexplainedRun: number;
+  /** The string's content words the candidate does not explain. */
+  unexplainedWords: string[];
   features: Record<string, [candidate: number, string: number]>;
   /**
    * How many of the record's renderings the string prints exactly: its title, journal and first author with their
@@ -324,31 +347,47 @@ function oneSubstitution(a: string, b: string): boolean {
   return diff === 1;
 }
 
-/**
- * Share of the string's words that the candidate's title, names and journal explain. With `noisy`, text from PDFs
- * also counts: a piece of a word split by a stray space, words run together, or one misread character.
- */
-function explainedShare(words: readonly string[], cand: Candidate, families: readonly string[], noisy: boolean): number {
-  if (words.length === 0) return 1;
-  const text = [
-    candidateTitle(cand),
-    candidateContainer(cand),
-    candidateShortContainer(cand),
-    ...families,
-    ...(cand.author ?? []).map((a) => a.given),
-  ]
-    .filter(Boolean)
-    .join(' ');
+/** How the record explains each of the string's content words. */
+const WordSource = { None: 0, Title: 1, Other: 2 } as const;
+type WordSource = (typeof WordSource)[keyof typeof WordSource];
+
+/** A matcher of words against the words of some record fields (see explainWords). */
+function wordExplainer(fields: readonly (string | undefined)[], noisy: boolean): (w: string) => boolean {
+  const text = fields.filter(Boolean).join(' ');
   const pool = contentWords(text);
   const exact = new Set(pool);
   // Only a word the record does not explain as printed needs the run-together text: clean strings never build it.
   let joined: string | undefined;
   const joinedText = () => (joined ??= normalizeText(text).replace(/ /g, ''));
-  const explained = (w: string) =>
+  return (w) =>
     inPool(w, exact, pool) ||
     (noisy && ((w.length >= NOISY_PIECE && joinedText().includes(w)) || (w.length >= NOISY_MISREAD && pool.some((p) => oneSubstitution(w, p)))));
-  return words.filter(explained).length / words.length;
 }
+
+/**
+ * Which of the string's words the candidate's title, or else its names and journal, explain. With `noisy`, text
+ * from PDFs also counts: a piece of a word split by a stray space, words run together, or one misread character.
+ */
+function explainWords(words: readonly string[], cand: Candidate, families: readonly string[], noisy: boolean): WordSource[] {
+  const byTitle = wordExplainer([candidateTitle(cand)], noisy);
+  const byOther = wordExplainer(
+    [candidateContainer(cand), candidateShortContainer(cand), ...families, ...(cand.author ?? []).map((a) => a.given)],
+    noisy,
+  );
+  return words.map((w) => (byTitle(w) ? WordSource.Title : byOther(w) ? WordSource.Other : WordSource.None));
+}
+
+/** Length of the longest run of `value` in `list`. */
+function longestRun<T>(list: readonly T[], value: T): number {
+  let best = 0;
+  let run = 0;
+  for (const x of list) {
+    run = x === value ? run + 1 : 0;
+    if (run > best) best = run;
+  }
+  return best;
+}
+
 /** Shortest split-off piece, and shortest word with a misread character, that count as explained. */
 const NOISY_PIECE = 4;
 const NOISY_MISREAD = 5;
@@ -400,6 +439,13 @@ export function explainValidation(
     scoreNumbers(sim, 'page', pageNumbers[0], pool);
   }
   scoreNumbers(sim, 'pageend', pageNumbers.slice(1).join(' '), pool, true);
+  // Front matter is paged in Roman numerals ("vii–viii", "II"): no digits to compare, the numeral as a word.
+  const roman = page !== undefined && pageNumbers.length === 0 ? ROMAN_PAGES_RE.exec(page.trim()) : null;
+  if (roman) {
+    const printed = (numeral: string) => ` ${ref.norm} `.includes(` ${numeral.toLowerCase()} `);
+    sim.set('page_0', 1, printed(roman[1]!) ? 1 : 0);
+    if (roman[2] !== undefined && printed(roman[2])) sim.set('pageend_0', 1, 1);
+  }
   const firstPageMatched = (sim.stringWeight('page_0') ?? 0) > 0;
   const lastPageMatched = (sim.stringWeight('pageend_0') ?? 0) > 0;
   // A record with only a first page (common in Crossref) must not leave the printed last page as noise.
@@ -471,7 +517,8 @@ export function explainValidation(
     containerSupport = c.length >= 4 && partialRatio(c, ref.norm) > FUZZY_SUPPORT;
   }
 
-  const titleSupport = titleSimilarity !== undefined && titleSimilarity > FUZZY_SUPPORT;
+  const titleSupport =
+    titleSimilarity !== undefined && (titleSimilarity > FUZZY_SUPPORT || titleWordsPrinted(ref, title ?? ''));
   let support = 0;
   if (titleSupport) support++;
   if (containerSupport) support++;
@@ -482,7 +529,7 @@ export function explainValidation(
   if (firstPageMatched) support++;
   // Page 1 starts countless e-only articles; only with its last page does it single one out.
   const pageIsSpecific =
-    firstPageMatched && (canonicalNumber(pageNumbers[0] ?? '') !== '1' || lastPageMatched);
+    firstPageMatched && ((roman ? roman[1]!.toLowerCase() !== 'i' : canonicalNumber(pageNumbers[0] ?? '') !== '1') || lastPageMatched);
   // No title or page printed (ACS, AIP, conference papers): several of the record's authors in the journal's
   // volume of that year still single a work out.
   const authorsSpecific =
@@ -506,8 +553,24 @@ export function explainValidation(
   } else if (tuning.authorListConflict && authorListConflict(ref, families, tuning.noisyWords)) {
     sim.set('author_list_conflict', 0, tuning.authorConflictWeight);
   }
+  const sources = explainWords(ref.words, cand, families, tuning.noisyWords);
   if (tuning.wordsWeight > 0) {
-    sim.set('words', tuning.wordsWeight, tuning.wordsWeight * explainedShare(ref.words, cand, families, tuning.noisyWords));
+    const share = sources.length === 0 ? 1 : sources.filter((s) => s !== WordSource.None).length / sources.length;
+    sim.set('words', tuning.wordsWeight, tuning.wordsWeight * share);
+  }
+  const unexplainedRun = longestRun(sources, WordSource.None);
+  // The string prints a title, and another one: a run of words the record does not explain, where its journal is
+  // printed but its title is not ("Chiu, H. The Sino-Indian Border Dispute. Pacific Affairs 61, 490" against a book
+  // review on the same page). A count, not a share: a long author list must not dilute it.
+  if (
+    tuning.titleConflictRun > 0 &&
+    title !== undefined &&
+    normalizeText(title) !== '' &&
+    !titleSupport &&
+    containerSupport &&
+    unexplainedRun >= tuning.titleConflictRun
+  ) {
+    sim.set('title_conflict', 0, tuning.conflictWeight);
   }
   pool.forEach((_n, i) => sim.set(`rest_${i}`, 0, tuning.restWeight));
 
@@ -520,6 +583,9 @@ export function explainValidation(
     titleSimilarity,
     authorSimilarity,
     unmatchedNumbers: pool,
+    titleSupported: titleSupport,
+    unexplainedRun,
+    unexplainedWords: ref.words.filter((_w, i) => sources[i] === WordSource.None),
     features: sim.entries(),
     verbatim:
       (lastPageMatched ? 1 : 0) +
