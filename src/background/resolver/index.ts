@@ -251,22 +251,23 @@ export class Resolver {
    * A result is used only when its identifiers are those the page shows (it may be older than a rejection).
    */
   async citationItems(pageRefs: CitedReference[]): Promise<CslItem[]> {
-    const refs = pageRefs.map(withPrintedCsl);
     const on = this.switches();
-    const keys = refs.map((ref) => cacheKey(referenceFingerprint(ref), on));
+    // Keyed as resolved: a reference looked up by its identifiers alone keeps its printed rest apart.
+    const keys = pageRefs.map((ref) => cacheKey(referenceFingerprint(ref), on));
     const cached = await this.cachedResults(keys);
-    return refs.map((ref, i) => {
+    return pageRefs.map((ref, i) => {
       const shown = ref.shownIds ?? ref.ids;
       const known = cached[i] ?? this.uncached.get(keys[i]!);
+      const fromPage = () => structuredCsl(withPrintedCsl(withPrintedRest(ref)), true);
       if (known && sameIds(known, shown)) {
         const item: CslItem = { ...known.csl, id: `ref-${ref.n}` };
         if (!ref.printedRest || item.title) return item;
         // Looked up by its identifiers alone, and no metadata came for it: what the page prints fills the gaps.
-        const printed = structuredCsl(withPrintedCsl(withPrintedRest(ref)), true) as unknown as Record<string, unknown>;
+        const printed = fromPage() as unknown as Record<string, unknown>;
         for (const [field, value] of Object.entries(item)) if (value !== undefined) printed[field] = value;
         return printed as unknown as CslItem;
       }
-      const csl = structuredCsl(withPrintedCsl(withPrintedRest(ref)), true);
+      const csl = fromPage();
       for (const [field, id] of [['DOI', shown.doi], ['PMID', shown.pmid], ['PMCID', shown.pmcid]] as const) {
         if (id) csl[field] = id;
         else delete csl[field];
