@@ -47,41 +47,30 @@ describe('tools view (cloned from one template)', () => {
     expect(other.root.querySelector('button[data-reflens-action="copy"]')?.getAttribute('aria-label')).toBe('Copy citation of reference 8');
   });
 
-  it('builds "Cite as…" when the bar nears the viewport, through one shared observer', async () => {
-    const observed = new Set<Element>();
-    let notify: ((entries: Array<{ target: Element; isIntersecting: boolean }>) => void) | undefined;
-    let made = 0;
-    vi.stubGlobal('IntersectionObserver', class {
-      constructor(cb: typeof notify) {
-        made++;
-        notify = cb;
-      }
-      observe(t: Element) {
-        observed.add(t);
-      }
-      unobserve(t: Element) {
-        observed.delete(t);
-      }
-    });
+  it('builds "Cite as…" when the browser stops skipping the bar (content-visibility: auto) or the bar gets focus', async () => {
     vi.resetModules();
-    try {
-      const { ToolsView: Fresh } = await import('../../src/content/ui/tools');
-      const menu = { listStyles: async () => [], copyAs: async () => '', saveToZotero: async () => '' };
-      const item = document.createElement('li');
-      const [a, b] = [1, 2].map((n) => new Fresh(item, n, { copy: vi.fn(), saveNote: vi.fn(), rejectMatch: vi.fn(), menu }));
-      const plain = new Fresh(item, 3, { copy: vi.fn(), saveNote: vi.fn(), rejectMatch: vi.fn() });
-      expect(made).toBe(1);
-      expect([...observed]).toEqual([a!.host, b!.host]); // not the bar without a menu
-      const select = (v: typeof a) => v!.host.shadowRoot!.querySelector('select[data-reflens-action="copy-as"]');
-      notify!([{ target: a!.host, isIntersecting: false }, { target: b!.host, isIntersecting: true }]);
-      expect(select(a)).toBeNull();
-      expect(select(b)?.getAttribute('aria-label')).toContain('reference 2');
-      expect([...observed]).toEqual([a!.host]);
-      expect(select(plain)).toBeNull();
-    } finally {
-      vi.unstubAllGlobals();
-      vi.resetModules();
-    }
+    const { ToolsView: Fresh } = await import('../../src/content/ui/tools');
+    const menu = { listStyles: async () => [], copyAs: async () => '', saveToZotero: async () => '' };
+    const item = document.createElement('li');
+    document.body.append(item);
+    const [a, b, c] = [1, 2, 3].map((n) => new Fresh(item, n, { copy: vi.fn(), saveNote: vi.fn(), rejectMatch: vi.fn(), menu }));
+    const plain = new Fresh(item, 4, { copy: vi.fn(), saveNote: vi.fn(), rejectMatch: vi.fn() });
+    for (const v of [a, b, c, plain]) item.append(v!.host);
+    const select = (v: typeof a) => v!.host.shadowRoot!.querySelectorAll('select[data-reflens-action="copy-as"]');
+    const stateChange = (v: typeof a, skipped: boolean) =>
+      v!.host.dispatchEvent(Object.assign(new Event('contentvisibilityautostatechange'), { skipped })); // does not bubble
+    stateChange(a, true);
+    stateChange(b, false);
+    expect(select(a)).toHaveLength(0); // still skipped: far from the viewport
+    expect(select(b)[0]?.getAttribute('aria-label')).toContain('reference 2');
+    stateChange(b, true);
+    stateChange(b, false);
+    expect(select(b)).toHaveLength(1); // built once
+    c!.host.shadowRoot!.querySelector("button")!.dispatchEvent(new FocusEvent('focusin', { bubbles: true, composed: true }));
+    expect(select(c)).toHaveLength(1);
+    stateChange(plain, false);
+    expect(select(plain)).toHaveLength(0); // a bar without a menu
+    item.remove();
   });
 
   it('routes clicks on copy, note and reject to their actions', async () => {

@@ -59,24 +59,21 @@ const menuTemplate = (): HTMLSelectElement => (menuProto ??= emptyCopyAsMenu(pro
 /**
  * "Cite as…" is built when its bar comes near the viewport, or when anything in the bar gets focus or the pointer:
  * a native select costs more to clone than the rest of the bar (its shadow tree), and most bars of a long list are
- * never seen. The margin builds it well before it scrolls into view. One observer and one pair of window listeners
- * (whose events' composed path holds the host) serve every bar.
+ * never seen. "Near the viewport" is the browser's own: the host's content-visibility: auto (styles.ts) stops skipping
+ * it there and says so with an event, where an IntersectionObserver of our own watched every host a second time in
+ * every frame. One capture listener per event type serves every bar (the state event does not bubble).
  */
 const menuPending = new WeakMap<EventTarget, ToolsView>();
-let nearView: IntersectionObserver | undefined;
+let listening = false;
 const buildMenuOf = (target: EventTarget) => menuPending.get(target)?.buildMenu();
 function buildMenuWhenNear(view: ToolsView): void {
-  if (!nearView) {
-    nearView = new IntersectionObserver(
-      (entries) => {
-        for (const e of entries) if (e.isIntersecting) buildMenuOf(e.target);
-      },
-      { rootMargin: '1500px 0px' },
-    );
-    for (const type of ['focusin', 'pointerover']) addEventListener(type, (ev) => ev.composedPath().forEach(buildMenuOf), { capture: true, passive: true });
+  if (!listening) {
+    listening = true;
+    const opts = { capture: true, passive: true };
+    addEventListener('contentvisibilityautostatechange', (ev) => (ev as Event & { skipped: boolean }).skipped || buildMenuOf(ev.target!), opts);
+    for (const type of ['focusin', 'pointerover']) addEventListener(type, (ev) => ev.composedPath().forEach(buildMenuOf), opts);
   }
   menuPending.set(view.host, view);
-  nearView.observe(view.host);
 }
 
 /** The note panel, built for a reference when its note is first opened or a stored note arrives. */
@@ -180,7 +177,6 @@ export class ToolsView {
   /** Builds the "Cite as…" menu after the copy button, once (bars with menu callbacks only). */
   buildMenu(): void {
     if (!menuPending.delete(this.host)) return;
-    nearView!.unobserve(this.host);
     const select = menuTemplate().cloneNode(true) as HTMLSelectElement;
     this.noteButton.before(copyAsMenu(this.n, this.callbacks.menu!, (msg, kind) => this.showStatus(msg, kind, kind === 'error' ? 8000 : 2500), select));
   }
