@@ -9,7 +9,11 @@
  *    (scripts/bench-profiler-cost.ts), and that cost lands in the samples of whatever runs;
  *  - annotation wall time: performance.measure('reflens:start' -> 'reflens:annotated'), per 100 references;
  *  - long tasks: a main-world PerformanceObserver('longtask') installed before the page's scripts; tasks over 50 ms
- *    that start between the 'reflens:start' and 'reflens:done' marks (any task of the tab's main thread);
+ *    of the tab's main thread that end after the 'reflens:start' mark and start before 'reflens:done' (the task that
+ *    sets the mark is the one running the content script's first code: at document_end, also the page's parsing);
+ *  - long animation frames (PerformanceObserver('long-animation-frame')), in the same window: frames over 50 ms,
+ *    rendering included. The Long Tasks API leaves out the style, layout and paint that follow a task, and on a long
+ *    list most of what inserting the bars costs is there; reported beside the long tasks, not part of their budget;
  *  - heap growth: V8 heap used (CDP Runtime.getHeapUsage, after HeapProfiler.collectGarbage) of the tab once RefLens
  *    is done and idle, minus the same for the identical page served on a host RefLens does not run on. Content
  *    scripts run in an isolated world of the page's own V8 isolate, so the difference is what RefLens keeps;
@@ -34,12 +38,16 @@ export interface SizeFigures {
   contentScriptCpuMs: number;
   longTasksOver50ms: number;
   longestTaskMs: number;
+  /** Long animation frames (rendering included) over 50 ms, and the longest one. */
+  longFramesOver50ms: number;
+  longestFrameMs: number;
 }
 
 export interface BudgetFigures {
   /** Content-script CPU time per 100 references on the largest page. */
   mainThreadMsPer100Refs: number;
   longTasksOver50ms: Record<string, number>;
+  longFramesOver50ms: Record<string, number>;
   heapGrowthMB: number;
   /** Renderer main-thread CPU with RefLens minus without, per 100 references, on the largest page. */
   rendererCpuMsPer100Refs: number;
@@ -49,11 +57,14 @@ export interface BudgetFigures {
 
 const LONG_TASK_OBSERVER = `(() => {
   const tasks = (window.__reflensLongTasks = []);
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  } catch {}
+  const frames = (window.__reflensLongFrames = []);
+  for (const [type, list] of [['longtask', tasks], ['long-animation-frame', frames]]) {
+    try {
+      new PerformanceObserver((entries) => {
+        for (const e of entries.getEntries()) list.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type, buffered: true });
+    } catch {}
+  }
 })();`;
 
 const urlFor = (n: number, variant = 0) =>
@@ -91,8 +102,23 @@ async function stopTracing(cdp: CDPSession): Promise<TraceEvent[]> {
   return Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
 }
 
+/**
+ * Resolves when the page says done. An attribute observer in the page, not polling: each poll is a task on the
+ * measured thread and CPU taken from it on a small machine.
+ */
 async function waitDone(page: Page, timeout: number): Promise<void> {
-  await page.waitForFunction(() => document.documentElement.getAttribute('data-reflens-status') === 'done', null, { timeout, polling: 50 });
+  const done = page.evaluate(`new Promise((resolve) => {
+    const html = document.documentElement;
+    const check = () => html.getAttribute('data-reflens-status') === 'done' && (resolve(true), true);
+    if (!check()) new MutationObserver(check).observe(html, { attributes: true, attributeFilter: ['data-reflens-status'] });
+  })`);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not done within ${timeout} ms`)), timeout)));
+  try {
+    await Promise.race([done, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -161,16 +187,25 @@ export async function measureBudget(opts: {
         const start = performance.getEntriesByName('reflens:start', 'mark')[0]?.startTime ?? NaN;
         const done = performance.getEntriesByName('reflens:done', 'mark')[0]?.startTime ?? NaN;
         const annotate = performance.measure('reflens:annotate', 'reflens:start', 'reflens:annotated').duration;
-        const tasks = ((window as unknown as { __reflensLongTasks?: Array<{ start: number; duration: number }> }).__reflensLongTasks ?? [])
-          .filter((t) => t.start >= start && t.start <= done);
+        const w = window as unknown as Record<'__reflensLongTasks' | '__reflensLongFrames', Array<{ start: number; duration: number }> | undefined>;
+        const tasks = (w.__reflensLongTasks ?? []).filter((t) => t.start + t.duration >= start && t.start <= done);
+        const frames = (w.__reflensLongFrames ?? []).filter((t) => t.start + t.duration >= start && t.start <= done);
         const annotated = performance.getEntriesByName('reflens:annotated', 'mark')[0]?.startTime ?? NaN;
         const over = tasks.filter((t) => t.duration > 50);
+        const overFrames = frames.filter((t) => t.duration > 50);
         return {
           annotate,
           over50: over.length,
           longest: Math.max(0, ...tasks.map((t) => t.duration)),
+          framesOver50: overFrames.length,
+          longestFrame: Math.max(0, ...frames.map((t) => t.duration)),
           // Where they fall: ms after 'reflens:start' and their length (annotation ends at annotatedAt).
-          where: { annotatedAt: Math.round(annotated - start), doneAt: Math.round(done - start), tasks: over.map((t) => [Math.round(t.start - start), Math.round(t.duration)]) },
+          where: {
+            annotatedAt: Math.round(annotated - start),
+            doneAt: Math.round(done - start),
+            tasks: over.map((t) => [Math.round(t.start - start), Math.round(t.duration)]),
+            frames: overFrames.map((t) => [Math.round(t.start - start), Math.round(t.duration)]),
+          },
         };
       });
       const figures: SizeFigures = {
@@ -180,12 +215,15 @@ export async function measureBudget(opts: {
         contentScriptCpuMs: Math.round(extensionCpuMsInTasks(profile, events)),
         longTasksOver50ms: timing.over50,
         longestTaskMs: Math.round(timing.longest),
+        longFramesOver50ms: timing.framesOver50,
+        longestFrameMs: Math.round(timing.longestFrame),
       };
       bySize.push(figures);
       opts.log(`  ${n} refs: done ${doneMs} ms, annotate ${figures.annotateMs} ms, content-script CPU ${figures.contentScriptCpuMs} ms ` +
         `(samples not ended at their tasks' end: ${Math.round(extensionCpuMs(profile))} ms) ` +
-        `(${((figures.contentScriptCpuMs / n) * 100).toFixed(1)} ms/100 refs), long tasks >50 ms: ${figures.longTasksOver50ms} (longest ${figures.longestTaskMs} ms)`);
-      if (timing.over50) opts.log(`    long tasks [start after reflens:start, ms]: ${JSON.stringify(timing.where)}`);
+        `(${((figures.contentScriptCpuMs / n) * 100).toFixed(1)} ms/100 refs), long tasks >50 ms: ${figures.longTasksOver50ms} (longest ${figures.longestTaskMs} ms), ` +
+        `long animation frames >50 ms: ${figures.longFramesOver50ms} (longest ${figures.longestFrameMs} ms)`);
+      if (timing.over50 || timing.framesOver50) opts.log(`    [start after reflens:start, duration] ms: ${JSON.stringify(timing.where)}`);
       const last = i === lastRun;
       if (opts.profile && last) {
         for (const line of profileBreakdown(profile)) opts.log(line);
@@ -244,12 +282,17 @@ export async function measureBudget(opts: {
   const topRuns = bySize.filter((s) => s.refs === top).map((s) => s.contentScriptCpuMs).sort((a, b) => a - b);
   const medianCpuMs = topRuns[Math.floor(topRuns.length / 2)]!;
   const longTasks: Record<string, number> = {};
+  const longFrames: Record<string, number> = {};
   // Over several runs of a size: the worst one.
-  for (const s of bySize) longTasks[s.refs] = Math.max(longTasks[s.refs] ?? 0, s.longTasksOver50ms);
+  for (const s of bySize) {
+    longTasks[s.refs] = Math.max(longTasks[s.refs] ?? 0, s.longTasksOver50ms);
+    longFrames[s.refs] = Math.max(longFrames[s.refs] ?? 0, s.longFramesOver50ms);
+  }
   opts.log(`  ${top} refs: content-script CPU of ${topRuns.length} pages ${JSON.stringify(topRuns)} ms, median ${medianCpuMs} ms`);
   return {
     mainThreadMsPer100Refs: Number(((medianCpuMs / top) * 100).toFixed(1)),
     longTasksOver50ms: longTasks,
+    longFramesOver50ms: longFrames,
     heapGrowthMB,
     rendererCpuMsPer100Refs,
     bySize,
