@@ -74,12 +74,58 @@ function ourSamples(profile: CpuProfile): Array<{ stack: ProfileNode[]; us: numb
  * are the outermost events of a 'toplevel' trace of the same run, on the renderer main thread that holds the samples.
  */
 export function extensionCpuMsInTasks(profile: CpuProfile, events: TraceEvent[]): number {
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
+  const { at, ours } = sampleTimes(profile);
+  let best = 0;
+  for (const outer of outerTasksByThread(events)) {
+    let us = 0;
+    for (const i of ours) {
+      if (i + 1 >= at.length) continue;
+      const task = taskAt(outer, at[i]!);
+      if (task) us += Math.max(0, Math.min(at[i + 1]!, task[1]) - at[i]!);
+    }
+    best = Math.max(best, us);
+  }
+  return best / 1000;
+}
+
+/**
+ * The tasks over `overMs` (wall time) on the renderer main thread that holds the samples, between `from` and `to`
+ * (µs, trace clock), that ran extension code: at least one sample inside them has an extension frame. Rendering
+ * tasks, the browser's own tasks and the page's scripts are left out; a task that ran the page and RefLens counts.
+ */
+export function longTasksWithExtension(
+  profile: CpuProfile,
+  events: TraceEvent[],
+  { from, to, overMs }: { from: number; to: number; overMs: number },
+): Array<{ start: number; ms: number }> {
+  const { at, ours } = sampleTimes(profile);
+  let best: Array<{ start: number; ms: number }> = [];
+  let bestHits = -1;
+  for (const outer of outerTasksByThread(events)) {
+    const held = new Set<[number, number]>();
+    for (const i of ours) {
+      const task = taskAt(outer, at[i]!);
+      if (task) held.add(task);
+    }
+    if (held.size <= bestHits) continue;
+    bestHits = held.size;
+    best = [...held]
+      .filter(([a, b]) => b - a > overMs * 1000 && b >= from && a <= to)
+      .map(([a, b]) => ({ start: a, ms: (b - a) / 1000 }));
+  }
+  return best;
+}
+
+/** Each sample's time (µs, trace clock) and the indexes of the samples with an extension frame. */
+function sampleTimes(profile: CpuProfile): { at: number[]; ours: number[] } {
   const at: number[] = [];
   let t = profile.startTime ?? 0;
-  for (const d of deltas) at.push((t += d));
-  const ours = ourSamples(profile).map((x) => x.i);
+  for (const d of profile.timeDeltas ?? []) at.push((t += d));
+  return { at, ours: ourSamples(profile).map((x) => x.i) };
+}
+
+/** Per renderer main thread of the trace: its outermost tasks, [start, end] µs in order. */
+function outerTasksByThread(events: TraceEvent[]): Array<Array<[number, number]>> {
   const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   const tasksOf = new Map<string, Array<[number, number]>>();
   for (const e of events) {
@@ -89,8 +135,7 @@ export function extensionCpuMsInTasks(profile: CpuProfile, events: TraceEvent[])
     if (!list) tasksOf.set(key, (list = []));
     list.push([e.ts, e.ts + e.dur]);
   }
-  let best = 0;
-  for (const all of tasksOf.values()) {
+  return [...tasksOf.values()].map((all) => {
     all.sort((a, b) => a[0] - b[0]);
     const outer: Array<[number, number]> = [];
     for (const task of all) {
@@ -98,27 +143,21 @@ export function extensionCpuMsInTasks(profile: CpuProfile, events: TraceEvent[])
       if (last && task[0] < last[1]) last[1] = Math.max(last[1], task[1]);
       else outer.push([task[0], task[1]]);
     }
-    // The task holding time `a`: the last one starting at or before it, if it has not ended.
-    const taskEnd = (a: number): number | undefined => {
-      let lo = 0;
-      let hi = outer.length - 1;
-      let found = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (outer[mid]![0] <= a) (found = mid), (lo = mid + 1);
-        else hi = mid - 1;
-      }
-      return found >= 0 && outer[found]![1] >= a ? outer[found]![1] : undefined;
-    };
-    let us = 0;
-    for (const i of ours) {
-      if (i + 1 >= samples.length) continue;
-      const end = taskEnd(at[i]!);
-      if (end !== undefined) us += Math.max(0, Math.min(at[i + 1]!, end) - at[i]!);
-    }
-    best = Math.max(best, us);
+    return outer;
+  });
+}
+
+/** The task holding time `a`: the last one starting at or before it, if it has not ended. */
+function taskAt(outer: Array<[number, number]>, a: number): [number, number] | undefined {
+  let lo = 0;
+  let hi = outer.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (outer[mid]![0] <= a) (found = mid), (lo = mid + 1);
+    else hi = mid - 1;
   }
-  return best / 1000;
+  return found >= 0 && outer[found]![1] >= a ? outer[found] : undefined;
 }
 
 /** Sampled CPU time (ms) of stacks that include an extension script frame. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extensionCpuMs, extensionCpuMsInTasks, type CpuProfile, type TraceEvent } from '../../scripts/lib/cpu-profile';
+import { extensionCpuMs, extensionCpuMsInTasks, longTasksWithExtension, type CpuProfile, type TraceEvent } from '../../scripts/lib/cpu-profile';
 
 const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0, columnNumber: 0 });
 
@@ -40,5 +40,26 @@ describe('extension time within tasks', () => {
 
   it('counts nothing for samples outside any task', () => {
     expect(extensionCpuMsInTasks(profile, [thread(7, 7, 'CrRendererMain'), task(7, 7, 7000, 10)])).toBe(0);
+  });
+});
+
+describe('long tasks that ran extension code', () => {
+  const at = (...times: number[]) => ({ samples: times.map((_, i) => (i % 2 ? 3 : 2)), timeDeltas: times.map((t, i) => t - (times[i - 1] ?? 0)) });
+  // Samples alternate: ours (node 2) at 1000, (idle) at 2000, ours at 70_000, (idle) at 200_000.
+  const p: CpuProfile = { nodes: profile.nodes, startTime: 0, ...at(1000, 2000, 70_000, 200_000) };
+  const events = [
+    thread(7, 7, 'CrRendererMain'),
+    task(7, 7, 0, 60_000), // long, holds our sample at 1000
+    task(7, 7, 500, 100), // nested: part of the one above
+    task(7, 7, 65_000, 10_000), // short, holds ours
+    task(7, 7, 190_000, 80_000), // long, only (idle): the page's or the browser's
+  ];
+
+  it('counts the long ones holding a sample with an extension frame, inside the window', () => {
+    expect(longTasksWithExtension(p, events, { from: 0, to: 300_000, overMs: 50 })).toEqual([{ start: 0, ms: 60 }]);
+    // A task that began before the window and ends in it counts (the one that runs the first code).
+    expect(longTasksWithExtension(p, events, { from: 30_000, to: 300_000, overMs: 50 })).toHaveLength(1);
+    expect(longTasksWithExtension(p, events, { from: 61_000, to: 300_000, overMs: 50 })).toEqual([]);
+    expect(longTasksWithExtension(p, events, { from: 0, to: 300_000, overMs: 60 })).toEqual([]);
   });
 });
