@@ -147,6 +147,14 @@ describe.skipIf(SKIP_FIREFOX)('Firefox ESR: seed page with the extension install
     console.info(`[firefox e2e] ${refs.length} references, ${looked.length} DOIs by lookup, ${apiCalls.length} API requests`);
   });
 
+  it('gives the bars in view their "Cite as…" menu (content-visibility: auto says when a bar is no longer skipped)', async () => {
+    const middle = Math.ceil(SEED_COUNT / 2);
+    await firefox.evaluate(`document.querySelector('[data-reflens-ref="${middle}"]').scrollIntoView({ block: 'center' })`);
+    const inView = `[...document.querySelectorAll('reflens-tools')].filter((h) => { const r = h.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })`;
+    await firefox.waitFor(`${inView}.every((h) => h.shadowRoot.querySelector('select[data-reflens-action="copy-as"]'))`, 15_000);
+    expect(await firefox.evaluate<number>(`${inView}.length`)).toBeGreaterThan(3);
+  });
+
   it('loads the whole-list export controls on first use (a dynamic import in the content script)', async () => {
     const root = `document.querySelector('reflens-summary').shadowRoot`;
     await firefox.evaluate(`${root}.querySelector('button[data-reflens-action="export"]').click()`);
