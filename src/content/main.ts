@@ -105,9 +105,7 @@ export function startRefLens(doc: Document, url: URL, adapters: readonly SiteAda
   const adapter = pickAdapter(url, doc, adapters);
   if (!adapter && adapters.every((a) => a.hosts.length === 0)) return;
   const page = new PageController(doc, adapter, url.href, adapters);
-  // At document_end this task is still the page's, which has just parsed itself: reading a long list in it as well
-  // made one task of both (over 50 ms at 1,000 references). The reading starts in a task of its own.
-  void yieldToMain().then(() => page.scan());
+  void page.scan();
   page.watch();
   page.watchNavigation();
   page.watchNotes();
@@ -240,7 +238,8 @@ class PageController {
     this.doc.documentElement.setAttribute('data-reflens-status', 'working');
 
     // Every item is read first; tools are built off the page in slices and go into it in a few large batches.
-    // Finding a long list is a slice's worth of work already.
+    // A long list is read in tasks of its own: at document_end this task is still the page's, which has just parsed
+    // itself, and finding the list was a slice's worth of work already (one task of over 50 ms at 1,000 references).
     if (fresh.length > RESOLVE_BATCH) await yieldToMain();
     const read = await this.readAll(adapter, fresh);
     // A list of one batch is looked up while its tools are built: a few milliseconds of overlap, and the answer
