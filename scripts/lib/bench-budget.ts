@@ -235,7 +235,8 @@ export async function measureBudget(opts: {
         `any task of the tab: ${timing.over50} (longest ${Math.round(timing.longest)} ms), ` +
         `long animation frames >50 ms: ${figures.longFramesOver50ms} (longest ${figures.longestFrameMs} ms)`);
       if (ours.length || timing.over50 || timing.framesOver50) {
-        const where = { ...timing.where, ours: ours.map((t) => [Math.round((t.start - startTs) / 1000), Math.round(t.ms)]) };
+        // Ours: start, wall time and the thread's CPU time in it (less when the thread waited for a CPU).
+        const where = { ...timing.where, ours: ours.map((t) => [Math.round((t.start - startTs) / 1000), Math.round(t.ms), Math.round(t.cpuMs ?? NaN)]) };
         opts.log(`    [start after reflens:start, duration] ms: ${JSON.stringify(where)}`);
       }
       const last = i === lastRun;

@@ -26,6 +26,8 @@ export interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
+  /** Thread CPU time (µs) of a complete event, when the trace records it. */
+  tdur?: number;
   args?: { name?: string };
 }
 
@@ -97,11 +99,12 @@ export function longTasksWithExtension(
   profile: CpuProfile,
   events: TraceEvent[],
   { from, to, overMs }: { from: number; to: number; overMs: number },
-): Array<{ start: number; ms: number }> {
+): Array<{ start: number; ms: number; cpuMs?: number }> {
   const { at, ours } = sampleTimes(profile);
-  let best: Array<{ start: number; ms: number }> = [];
+  let best: Array<{ start: number; ms: number; cpuMs?: number }> = [];
   let bestHits = -1;
-  for (const outer of outerTasksByThread(events)) {
+  const cpuOf = new Map<[number, number], number>();
+  for (const outer of outerTasksByThread(events, cpuOf)) {
     const held = new Set<[number, number]>();
     for (const i of ours) {
       const task = taskAt(outer, at[i]!);
@@ -111,7 +114,7 @@ export function longTasksWithExtension(
     bestHits = held.size;
     best = [...held]
       .filter(([a, b]) => b - a > overMs * 1000 && b >= from && a <= to)
-      .map(([a, b]) => ({ start: a, ms: (b - a) / 1000 }));
+      .map((t) => ({ start: t[0], ms: (t[1] - t[0]) / 1000, ...(cpuOf.has(t) ? { cpuMs: cpuOf.get(t)! / 1000 } : {}) }));
   }
   return best;
 }
@@ -124,24 +127,32 @@ function sampleTimes(profile: CpuProfile): { at: number[]; ours: number[] } {
   return { at, ours: ourSamples(profile).map((x) => x.i) };
 }
 
-/** Per renderer main thread of the trace: its outermost tasks, [start, end] µs in order. */
-function outerTasksByThread(events: TraceEvent[]): Array<Array<[number, number]>> {
+/**
+ * Per renderer main thread of the trace: its outermost tasks, [start, end] µs in order. `cpu` gets the thread CPU
+ * time of those that are one event with a recorded tdur.
+ */
+function outerTasksByThread(events: TraceEvent[], cpu?: Map<[number, number], number>): Array<Array<[number, number]>> {
   const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const tasksOf = new Map<string, Array<[number, number]>>();
+  const tasksOf = new Map<string, Array<[number, number, number | undefined]>>();
   for (const e of events) {
     const key = `${e.pid}:${e.tid}`;
     if (e.ph !== 'X' || e.dur === undefined || !mains.has(key)) continue;
     let list = tasksOf.get(key);
     if (!list) tasksOf.set(key, (list = []));
-    list.push([e.ts, e.ts + e.dur]);
+    list.push([e.ts, e.ts + e.dur, e.tdur]);
   }
   return [...tasksOf.values()].map((all) => {
-    all.sort((a, b) => a[0] - b[0]);
+    all.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
     const outer: Array<[number, number]> = [];
     for (const task of all) {
       const last = outer[outer.length - 1];
-      if (last && task[0] < last[1]) last[1] = Math.max(last[1], task[1]);
-      else outer.push([task[0], task[1]]);
+      if (last && task[0] < last[1]) {
+        if (task[1] > last[1]) (last[1] = task[1]), cpu?.delete(last); // two overlapping tasks: no one CPU figure
+      } else {
+        const t: [number, number] = [task[0], task[1]];
+        outer.push(t);
+        if (task[2] !== undefined) cpu?.set(t, task[2]);
+      }
     }
     return outer;
   });

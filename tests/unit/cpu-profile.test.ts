@@ -63,3 +63,13 @@ describe('long tasks that ran extension code', () => {
     expect(longTasksWithExtension(p, events, { from: 0, to: 300_000, overMs: 60 })).toEqual([]);
   });
 });
+
+describe('long tasks: thread CPU time', () => {
+  it('gives the CPU time a task event records, and none for tasks merged from overlapping events', () => {
+    const p: CpuProfile = { nodes: profile.nodes, startTime: 0, samples: [2, 2], timeDeltas: [1000, 99_000] };
+    const withCpu: TraceEvent = { ...task(7, 7, 0, 60_000), tdur: 12_000 };
+    expect(longTasksWithExtension(p, [thread(7, 7, 'CrRendererMain'), withCpu], { from: 0, to: 1e6, overMs: 50 })).toEqual([{ start: 0, ms: 60, cpuMs: 12 }]);
+    const overlapping = [thread(7, 7, 'CrRendererMain'), withCpu, { ...task(7, 7, 50_000, 20_000), tdur: 1000 }];
+    expect(longTasksWithExtension(p, overlapping, { from: 0, to: 1e6, overMs: 50 })).toEqual([{ start: 0, ms: 70 }]);
+  });
+});
