@@ -22,7 +22,7 @@ import {
   validateStructured,
   type Candidate,
 } from '../../src/core/match/index';
-import { partialRatioDp } from '../../src/core/match/fuzzy';
+import { partialRatioDp, withinEditsOfSubstring } from '../../src/core/match/fuzzy';
 import { parseCases, runCases, sameWork, score } from '../../scripts/lib/eval-match-core';
 import { buildSimSearch, parseSimRecords, SIM_MIN_NORMALIZED_SCORE } from '../../scripts/lib/sim-search';
 
@@ -249,6 +249,34 @@ describe('validation features', () => {
     expect(title.unmatchedNumbers).toEqual([]);
   });
 
+  it('reads a number split by a stray space and misread at once, and counts a first page read so as printed', () => {
+    // "(20 0R)": split and misread; "Y2 008)": a bracket read as a letter, then split.
+    const year = explainValidation(prepareReference('1 A. Mantovani and P. Allavena, Nature 454, 436 (20 0R).'), TARGET);
+    expect(year.features.year_0).toEqual([1, 0.5]);
+    expect(year.unmatchedNumbers).toEqual([]);
+    const bracket = explainValidation(prepareReference('1 A. Mantovani, Nature 454, 436 Y2 008).'), TARGET);
+    expect(bracket.features.year_0).toEqual([1, 1]);
+    expect(bracket.unmatchedNumbers).toEqual([]);
+    // "4 3Q" for page 436 is the first page: no page conflict, and it singles the work out as a plain page would.
+    const paper = work({ DOI: '10.1/p', title: ['Editorial'], page: '436' });
+    const page = explainValidation(prepareReference('1 A. Mantovani, Nature 454, 4 3Q (2008).'), paper);
+    expect(page.features.page_0).toEqual([1, 0.5]);
+    expect(page.features.page_conflict).toBeUndefined();
+    expect(page.rejected).toBeUndefined();
+    // A letter that belongs to a word is not a misread digit: "Research 54" does not print volume 454, nor does a
+    // word with a digit ("Naturee6") print volume 26.
+    const word = explainValidation(prepareReference('1 A. Mantovani, Cancer Research 54, 436 (2008).'), TARGET);
+    expect(word.features.volume_0).toEqual([1, 0]);
+    expect(word.unmatchedNumbers).toEqual(['54']);
+    const short = explainValidation(prepareReference('1 A. Mantovani, Naturee6, 436 (2008).'), work({ DOI: '10.1/v', volume: '26' }));
+    expect(short.features.volume_0).toEqual([1, 0]);
+    // With the readings off, the pieces stay unexplained.
+    const off = explainValidation(prepareReference('1 A. Mantovani and P. Allavena, Nature 454, 436 (20 0R).'), TARGET, {
+      tuning: { garbledNumberCredit: 0 },
+    });
+    expect(off.features.year_0).toEqual([1, 0]);
+  });
+
   it('counts an author list that contradicts the record\'s against it: order, or a co-author skipped', () => {
     const swapped = explainValidation(prepareReference('Allavena P, Mantovani A, Sica A, Balkwill F (2008) Cancer-related inflammation. Nature 454:436-44.'), TARGET);
     expect(swapped.features.author_list_conflict).toBeDefined();
@@ -304,6 +332,21 @@ describe('validation features', () => {
     // Another paper's words stay unexplained.
     const other = explainValidation(prepareReference('1 A.Mantovani, Tumour metabo lism, Naturr 454, 436 (2008).'), TARGET);
     expect(other.features.words![1]).toBeLessThan(0.5);
+    // Run together and misread at once, one character in six ("Cancerrelatedinflammatxon").
+    const garbled = explainValidation(prepareReference('1 A. Mantovani, Cancerrelatedinflammatxon, Nature 454, 436 (2008).'), TARGET);
+    expect(garbled.unexplainedWords).toEqual([]);
+    const tooGarbled = explainValidation(prepareReference('1 A. Mantovani, Cxncxrrelatedinxlammxtxon, Nature 454, 436 (2008).'), TARGET);
+    expect(tooGarbled.unexplainedWords).toEqual(['cxncxrrelatedinxlammxtxon']);
+    // A short word is not read that loosely: "Elatedim" is one letter from "elatedin", but could be anything.
+    expect(explainValidation(prepareReference('1 A. Mantovani, Elatedim, Nature 454, 436 (2008).'), TARGET).unexplainedWords).toEqual(['elatedim']);
+  });
+
+  it('finds a pattern within a few edits anywhere in a text', () => {
+    expect(withinEditsOfSubstring('thenursingstandardweekly', 'nuwsibgstandard', 2)).toBe(true);
+    expect(withinEditsOfSubstring('thenursingstandardweekly', 'nuwsibgstandard', 1)).toBe(false);
+    expect(withinEditsOfSubstring('journalofecology', 'ecoaogy', 1)).toBe(true);
+    expect(withinEditsOfSubstring('journalofecology', 'ecxaxgy', 1)).toBe(false);
+    expect(withinEditsOfSubstring('', 'ab', 2)).toBe(true);
   });
 
   it('does not count the day of a printed date against the record, nor take a name for a month', () => {

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TtlCache, type KeyValueStorage } from '../../src/background/net/cache';
 import { Http, ServiceError } from '../../src/background/net/http';
 import { batchByUrl, type ClientDeps, type ServiceSettings } from '../../src/background/services/common';
-import { bibliographicQuery, CrossrefClient } from '../../src/background/services/crossref';
+import { CrossrefClient } from '../../src/background/services/crossref';
+import { MAX_SEARCH_QUERY_CHARS, searchQuery } from '../../src/core/match/text';
 import { EuropePmcClient } from '../../src/background/services/europepmc';
 import { citationLine, NcbiClient, parseEcitmatch } from '../../src/background/services/ncbi';
 import { OpenAlexClient } from '../../src/background/services/openalex';
@@ -83,10 +84,16 @@ describe('Crossref', () => {
     expect(params(anon.stub.urls[0]!).get('rows')).toBe('3');
     expect(oxide).toMatchObject({ DOI: '10.1063/1.4938384', 'article-number': '235306', volume: '118', 'container-title': ['Journal of Applied Physics'] });
     expect(oxide!.page).toBeUndefined();
-    expect(bibliographicQuery('  see www.example.com/x  and   this ')).toBe('see and this');
-    expect(bibliographicQuery('Kolay P. InternationalJournal of Environmental Engineering')).toBe(
-      'Kolay P. InternationalJournal of Environmental Engineering International Journal',
-    );
+  });
+
+  it('sends the query the matcher\'s eval measures (searchQuery): no links, identifiers or labels, length capped', async () => {
+    const { stub, deps } = setup(() => recorded('crossref/works-query-ecology-rows2.json'));
+    const ref = '[3] Kolay P. InternationalJournal of Environmental Engineering 8, 200 (2016). doi:10.1504/ijee.2016.082323 see www.example.com/x';
+    await drive(new CrossrefClient(deps).searchBibliographic(ref));
+    const sent = params(stub.urls[0]!).get('query.bibliographic');
+    expect(sent).toBe(searchQuery(ref));
+    expect(sent).toBe('Kolay P. InternationalJournal of Environmental Engineering 8, 200 (2016). see International Journal');
+    expect(searchQuery(`Smith J. ${'Chemical ecology of ants. '.repeat(60)}`).length).toBeLessThanOrEqual(MAX_SEARCH_QUERY_CHARS);
   });
 
   it('looks DOIs up in one filter=doi request and keeps Crossref field shapes incl. updated-by and [[null]] dates', async () => {

@@ -3,7 +3,7 @@
  * `worksByDoi(dois)` fetches many works per request with `filter=doi:A,doi:B` and returns lower-cased DOI -> work.
  * Items keep Crossref's own field shapes (arrays for titles), trimmed to the fields the resolver reads.
  */
-import { withRunTogetherParts } from '../../core/match/text';
+import { searchQuery } from '../../core/match/text';
 import { isNotFound, ServiceError } from '../net/http';
 import { batchByUrl, cachedLookup, doiKey, foundOnly, isObject, runBatches, type BatchOutcome, type ClientDeps } from './common';
 import { SERVICE_ORIGINS } from './hosts';
@@ -72,7 +72,6 @@ const SELECT = [
   ...UPDATE_FIELDS,
 ].join(',');
 
-const MAX_QUERY_CHARS = 1000;
 const MAX_DOIS_PER_BATCH = 100;
 
 export class CrossrefClient {
@@ -80,9 +79,12 @@ export class CrossrefClient {
 
   constructor(private readonly deps: ClientDeps) {}
 
-  /** Candidates for one raw reference string, best first (Crossref's order). Only the text is sent. */
+  /**
+   * Candidates for one raw reference string, best first (Crossref's order). Only the text is sent, cleaned as the
+   * matcher's eval sends it (searchQuery): no links or identifiers.
+   */
   async searchBibliographic(ref: string, rows = 5, signal?: AbortSignal): Promise<Candidate[]> {
-    const query = bibliographicQuery(ref);
+    const query = searchQuery(ref);
     if (!query) return [];
     const n = Math.max(1, Math.min(20, Math.floor(rows)));
     const key = `crossref:bib:${n}:${query}`;
@@ -163,16 +165,6 @@ export class CrossrefClient {
     if (email) u.searchParams.set('mailto', email);
     return u.href;
   }
-}
-
-/**
- * The reference text only: links (possibly proxied, possibly carrying session tokens) are removed, the parts of
- * words a PDF ran together added (see withRunTogetherParts), length capped.
- */
-export function bibliographicQuery(ref: string): string {
-  return withRunTogetherParts(ref.replace(/\b(?:https?:\/\/|www\.)\S+/gi, ' ').replace(/\s+/g, ' ').trim())
-    .slice(0, MAX_QUERY_CHARS)
-    .trim();
 }
 
 function listItems(body: unknown): CrossrefWork[] {

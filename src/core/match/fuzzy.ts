@@ -116,3 +116,24 @@ export function partialRatioDp(a: string, b: string): number {
   }
   return 1 - best / m;
 }
+
+/**
+ * Whether `text` holds `pattern` with at most `maxEdits` insertions, deletions or substitutions (Sellers' approximate
+ * substring search: the match may start anywhere in the text).
+ */
+export function withinEditsOfSubstring(text: string, pattern: string, maxEdits: number): boolean {
+  const m = pattern.length;
+  if (m <= maxEdits) return true;
+  // Column over the pattern: col[i] = fewest edits for pattern[0..i) ending at the current text position.
+  let col = Array.from({ length: m + 1 }, (_v, i) => i);
+  for (let j = 0; j < text.length; j++) {
+    const next = [0];
+    const c = text.charCodeAt(j);
+    for (let i = 1; i <= m; i++) {
+      next[i] = Math.min(col[i]! + 1, next[i - 1]! + 1, col[i - 1]! + (pattern.charCodeAt(i - 1) === c ? 0 : 1));
+    }
+    if (next[m]! <= maxEdits) return true;
+    col = next;
+  }
+  return false;
+}

@@ -29,7 +29,8 @@ const DOI_RE = /(?:https?:\/\/(?:dx\.)?doi\.org\/|\bdoi:?\s*)?(?<!\d)10\.\s*\d{4
 const DOI_LABEL_RE = /\bdoi\s*:\s*\S*/gi;
 const ARXIV_RE = /(?:https?:\/\/arxiv\.org\/(?:abs|pdf)\/|(?<![a-zA-Z0-9])arxiv:\s*)(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?/gi;
 const PMID_RE = /\b(?:PMID|PMCID|PubMed(?:\s+ID)?)\s*:?\s*(?:PMC)?\d+/gi;
-const URL_RE = /\bhttps?:\/\/\S+/gi;
+// Links may be proxied and carry session tokens: they must not reach a search service.
+const URL_RE = /\b(?:https?:\/\/|www\.)\S+/gi;
 const BRACKETED_RE = /\[[^[\]]*\]/g;
 // "(1) ", "[12] ", "3. " and the AIP habit of gluing the label to the first name ("1H.B. Bull").
 const LEADING_LABEL_RE = /^\s*(?:\(\d{1,3}\)|\d{1,3}[.)](?=\s)|\d{1,3}(?=\s*\p{Lu}[^\d]))\s*/u;
@@ -64,13 +65,17 @@ export function searchQueryText(refString: string): string {
 const RUN_TOGETHER_RE = /[\p{L}\p{N}]*(?:\p{Ll}{2}\p{Lu}|\p{L}{3}\d|\d\p{L}{3})[\p{L}\p{N}]*/gu;
 const RUN_TOGETHER_SPLIT_RE = /(?<=\p{Ll}{2})(?=\p{Lu})|(?<=\p{L}{3})(?=\d)|(?<=\d)(?=\p{L}{3})/u;
 
+/** Longest query sent: Crossref rejects very long query strings, and a reference is never that long. */
+export const MAX_SEARCH_QUERY_CHARS = 1000;
+
 /**
- * The search query for a reference string: searchQueryText plus the parts of words a PDF ran together
- * ("InternationalJourn al ofEnvironmental" adds "International Journ of Environmental"), so that a word search finds
- * them; the run-together words stay, as some are names ("PharmaDeals", "ChemInform").
+ * The search query for a reference string, as sent to Crossref `query.bibliographic` and to the offline eval's
+ * stand-in: searchQueryText plus the parts of words a PDF ran together ("InternationalJourn al ofEnvironmental" adds
+ * "International Journ of Environmental"), so that a word search finds them (the run-together words stay, as some
+ * are names: "PharmaDeals", "ChemInform"); length capped.
  */
 export function searchQuery(refString: string): string {
-  return withRunTogetherParts(searchQueryText(refString));
+  return withRunTogetherParts(searchQueryText(refString)).slice(0, MAX_SEARCH_QUERY_CHARS).trim();
 }
 
 /** The text followed by the parts of its run-together words (see searchQuery). */

@@ -12,7 +12,9 @@
  *    journal title counts as a support, and a volume equal to the single printed year counts once;
  *  - a number with one OCR-misread character ("2n06") gets half credit instead of counting against;
  *  - a word split by a stray space, run together with the next, or with one misread character is explained;
- *  - a number split by a stray space ("(20 06)") counts whole when the record holds the whole;
+ *  - a number split by a stray space ("(20 06)") counts whole when the record holds the whole, and one split and
+ *    misread at once ("(20 1R)") gets half credit; a first page so read counts as support like a plain one;
+ *  - a long word run together and misread ("Nuwsibgstandard") is explained within one edit per six characters;
  *  - an author list that contradicts the record's (another of its authors first, or a co-author skipped with no
  *    "et al." or "…") counts against it.
  */
@@ -27,7 +29,7 @@ import {
   candidateVolume,
   candidateYear,
 } from './candidate';
-import { partialRatio } from './fuzzy';
+import { partialRatio, withinEditsOfSubstring } from './fuzzy';
 import { GenJaccard } from './jaccard';
 import { canonicalNumber, contentWords, expandPageRanges, normalizeText, numbersIn, searchQueryText } from './text';
 import type { Candidate, ValidateOptions, ValidationTuning } from './types';
@@ -77,6 +79,11 @@ export interface PreparedReference {
   days: string[];
   /** Neighbouring numbers one space apart ("(20 06)", "1 631"), as printed: a PDF may have split one number. */
   splits: [first: string, second: string][];
+  /**
+   * Letters-and-digits stretches of the text with single spaces taken out, and the digit runs in each: where a number
+   * split by a stray space and misread at once ("(20 1R)" for 2013, "x535" for 1535) can still be read.
+   */
+  stretches: Stretch[];
   /** The author list is cut short ("et al.", "…"): names it skips are not evidence. */
   authorsTruncated: boolean;
   /** The string with case and punctuation kept, quotes unified and spaces collapsed (see asPrinted). */
@@ -121,6 +128,7 @@ export function prepareReference(refString: string): PreparedReference {
     garbled: (text.match(/[\p{L}\p{N}]+/gu) ?? []).filter(isGarbledNumber),
     days: daysIn(text),
     splits: splitNumbersIn(text),
+    stretches: stretchesIn(text),
     authorsTruncated: TRUNCATED_RE.test(text),
     printed: asPrinted(query),
   };
@@ -149,6 +157,92 @@ const SPLIT_RE = /(?<![\p{L}\p{N}.,])(\d{1,3}) (?=(\d{1,3})(?![\p{L}\p{N}]|[.,]\
 
 function splitNumbersIn(text: string): [string, string][] {
   return [...text.matchAll(SPLIT_RE)].map((m) => [m[1]!, m[2]!]);
+}
+
+/** A run of letters and digits with the single spaces inside it removed, and its digit runs as the text has them. */
+export interface Stretch {
+  text: string;
+  /** Digit runs of the text (not joined across spaces): start and end in `text`, value without leading zeros. */
+  runs: [start: number, end: number, value: string][];
+}
+
+function stretchesIn(text: string): Stretch[] {
+  const out: Stretch[] = [];
+  for (const m of text.matchAll(/[\p{L}\p{N}]+(?: [\p{L}\p{N}]+)*/gu)) {
+    if (!/\d/.test(m[0])) continue;
+    const words = m[0].split(' ');
+    const runs: Stretch['runs'] = [];
+    let at = 0;
+    for (const w of words) {
+      for (const r of w.matchAll(/\d+/g)) runs.push([at + r.index, at + r.index + r[0].length, canonicalNumber(r[0])]);
+      at += w.length;
+    }
+    out.push({ text: words.join(''), runs });
+  }
+  return out;
+}
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+const isLetter = (c: string | undefined) => c !== undefined && !isDigit(c);
+
+/**
+ * Where a stretch prints `value` through PDF noise: its digits in place, whole digit runs only, and either pieces a
+ * stray space split ("1 985" in "Y1 985)") or one digit read as a letter in a number of ≥ 3 digits that stands apart
+ * from words ("20 1R", "x535"; not the "h" of "Research 67"). The digit runs it takes and whether a letter stood in.
+ */
+function findNoisyNumber(
+  stretches: readonly Stretch[],
+  value: string,
+  pool: readonly string[],
+): { runs: string[]; misread: boolean } | undefined {
+  const n = value.length;
+  for (const { text, runs } of stretches) {
+    for (let a = 0; a + n <= text.length; a++) {
+      const b = a + n;
+      if (isDigit(text[a - 1]) || isDigit(text[b])) continue;
+      let letterAt = -1;
+      let ok = true;
+      for (let i = 0; i < n && ok; i++) {
+        const c = text[a + i]!;
+        if (isDigit(c)) ok = c === value[i];
+        else if (letterAt >= 0 || n < 3) ok = false;
+        else letterAt = i;
+      }
+      if (!ok) continue;
+      if ((letterAt === 0 && isLetter(text[a - 1])) || (letterAt === n - 1 && isLetter(text[b]))) continue;
+      const inside = runs.filter(([s, e]) => s < b && e > a);
+      if (inside.some(([s, e]) => s < a || e > b)) continue;
+      // A whole number on its own was scored as printed.
+      if (letterAt < 0 && inside.length < 2) continue;
+      // Each digit run explains one field: it must still be unexplained.
+      const left = pool.slice();
+      if (!inside.every(([, , v]) => removeOne(left, v))) continue;
+      return { runs: inside.map(([, , v]) => v), misread: letterAt >= 0 };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Credits fields the string prints split and misread at once (see findNoisyNumber), after the plainer readings: the
+ * digit runs taken leave the pool of unexplained numbers. Split pieces earn `splitCredit`, a misread `misreadCredit`.
+ */
+function creditNoisyNumbers(
+  sim: GenJaccard,
+  stretches: readonly Stretch[],
+  fields: readonly [key: string, value: string | undefined][],
+  pool: string[],
+  splitCredit: number,
+  misreadCredit: number,
+): void {
+  for (const [key, value] of fields) {
+    if (value === undefined || (sim.stringWeight(key) ?? 0) > 0) continue;
+    const found = findNoisyNumber(stretches, value, pool);
+    const credit = found && (found.misread ? misreadCredit : splitCredit);
+    if (!found || !credit) continue;
+    found.runs.forEach((r) => removeOne(pool, r));
+    sim.set(key, 1, credit);
+  }
 }
 
 /** Whether `token` reads as `target` with its one letter in place of a digit. */
@@ -361,7 +455,10 @@ function wordExplainer(fields: readonly (string | undefined)[], noisy: boolean):
   const joinedText = () => (joined ??= normalizeText(text).replace(/ /g, ''));
   return (w) =>
     inPool(w, exact, pool) ||
-    (noisy && ((w.length >= NOISY_PIECE && joinedText().includes(w)) || (w.length >= NOISY_MISREAD && pool.some((p) => oneSubstitution(w, p)))));
+    (noisy &&
+      ((w.length >= NOISY_PIECE && joinedText().includes(w)) ||
+        (w.length >= NOISY_MISREAD && pool.some((p) => oneSubstitution(w, p))) ||
+        (w.length >= NOISY_EDITED && withinEditsOfSubstring(joinedText(), w, Math.floor(w.length / NOISY_CHARS_PER_EDIT)))));
 }
 
 /**
@@ -391,6 +488,13 @@ function longestRun<T>(list: readonly T[], value: T): number {
 /** Shortest split-off piece, and shortest word with a misread character, that count as explained. */
 const NOISY_PIECE = 4;
 const NOISY_MISREAD = 5;
+/**
+ * Words run together and misread at once ("Nuwsibgstandard", "Computercommhnications"): from this length, one
+ * character inserted, dropped or changed per this many of the word. Shorter words would find their like in any
+ * sibling's title ("erhalt" in "chlorhaltigen").
+ */
+const NOISY_EDITED = 10;
+const NOISY_CHARS_PER_EDIT = 6;
 
 export function explainValidation(
   ref: PreparedReference,
@@ -429,11 +533,16 @@ export function explainValidation(
   if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0 && sim.stringWeight('year_0') === 0) {
     creditGarbledNumbers(sim, ref.garbled, [['year_0', year]], pool, tuning.garbledNumberCredit);
   }
+  if (sim.stringWeight('year_0') === 0) {
+    creditNoisyNumbers(sim, ref.stretches, [['year_0', year]], pool, tuning.splitNumberCredit, tuning.garbledNumberCredit);
+  }
   scoreNumbers(sim, 'issue', issue, pool, true);
   const pageNumbers = page === undefined ? [] : numbersIn(page);
   // The record's first page printed only as the end of another range ("22-32" for a record starting at 32).
   const firstPage = pageNumbers[0] === undefined ? undefined : canonicalNumber(pageNumbers[0]);
-  if (firstPage !== undefined && ref.pageRanges.some(([, last]) => last === firstPage) && !ref.pageRanges.some(([start]) => start === firstPage)) {
+  const firstPageEndsRange =
+    firstPage !== undefined && ref.pageRanges.some(([, last]) => last === firstPage) && !ref.pageRanges.some(([start]) => start === firstPage);
+  if (firstPageEndsRange) {
     sim.set('page_0', 1, 0);
   } else {
     scoreNumbers(sim, 'page', pageNumbers[0], pool);
@@ -446,13 +555,13 @@ export function explainValidation(
     sim.set('page_0', 1, printed(roman[1]!) ? 1 : 0);
     if (roman[2] !== undefined && printed(roman[2])) sim.set('pageend_0', 1, 1);
   }
-  const firstPageMatched = (sim.stringWeight('page_0') ?? 0) > 0;
-  const lastPageMatched = (sim.stringWeight('pageend_0') ?? 0) > 0;
   // A record with only a first page (common in Crossref) must not leave the printed last page as noise.
-  if (firstPageMatched && pageNumbers.length === 1) {
+  const dropRangeEnd = () => {
+    if (pageNumbers.length !== 1) return;
     const end = ref.rangeEnds.get(canonicalNumber(pageNumbers[0]!));
     if (end !== undefined) removeOne(pool, end);
-  }
+  };
+  if ((sim.stringWeight('page_0') ?? 0) > 0) dropRangeEnd();
   scoreNumbers(sim, 'title', title, pool, true);
   scoreNumbers(sim, 'ctitle', container, pool, true);
 
@@ -474,6 +583,19 @@ export function explainValidation(
     );
     creditSplitNumbers(sim, ref.splits, [...numberFields, ...textNumbers], pool, tuning.splitNumberCredit);
   }
+  const pageBefore = (sim.stringWeight('page_0') ?? 0) > 0;
+  creditNoisyNumbers(
+    sim,
+    ref.stretches,
+    firstPageEndsRange ? numberFields.filter(([key]) => key !== 'page_0') : numberFields,
+    pool,
+    tuning.splitNumberCredit,
+    tuning.garbledNumberCredit,
+  );
+  // A first page read through noise counts like one printed plainly.
+  const firstPageMatched = (sim.stringWeight('page_0') ?? 0) > 0;
+  const lastPageMatched = (sim.stringWeight('pageend_0') ?? 0) > 0;
+  if (firstPageMatched && !pageBefore) dropRangeEnd();
 
   // Records without an issue: the printed "vol(issue)" issue is not evidence against them.
   if (issue === undefined && volume !== undefined) {
