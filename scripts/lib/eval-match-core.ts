@@ -11,6 +11,7 @@ import {
   ratio,
   normalizeText,
   searchQuery,
+  SEARCH_ROWS,
   type Candidate,
   type MatchOptions,
 } from '../../src/core/match/index.ts';
@@ -98,7 +99,7 @@ export interface EvalOptions extends MatchOptions {
  * decides with that threshold.
  */
 export function runCases(cases: readonly MatchCase[], index: SimSearchIndex, opts: EvalOptions = {}): CaseOutcome[] {
-  const rows = opts.rows ?? 20;
+  const rows = opts.rows ?? SEARCH_ROWS;
   const matchOpts: MatchOptions = { ...opts, threshold: 0 };
   return cases.map((c) => {
     const gold = goldDois(c);

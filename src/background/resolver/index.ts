@@ -16,7 +16,7 @@
 import type { CslItem } from '../../core/csl';
 import { issuedYear } from '../../core/csl';
 import { normalizeTitle, workKeys } from '../../core/identifiers';
-import { matchReference } from '../../core/match';
+import { matchReference, SEARCH_ROWS } from '../../core/match';
 import { parseReference } from '../../core/parse';
 import { withPrintedCsl } from '../../core/printed';
 import { DEFAULT_SETTINGS, SERVICE_IDS, type ServiceSwitches, type Settings } from '../../core/settings';
@@ -441,7 +441,7 @@ export class Resolver {
     await Promise.all(
       open.map(async (w) => {
         try {
-          const items = (await this.ask(d, (signal) => this.deps.crossref.searchBibliographic(w.ref.text, 10, signal))).filter(
+          const items = (await this.ask(d, (signal) => this.deps.crossref.searchBibliographic(w.ref.text, SEARCH_ROWS, signal))).filter(
             (it) => !w.rejected.has(it.DOI.toLowerCase()),
           );
           const m = matchReference(w.ref.text, items);

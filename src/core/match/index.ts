@@ -25,6 +25,6 @@ export {
   structuredQuery,
   validateStructured,
 } from './structured';
-export { confidenceFromSimilarity, DEFAULT_THRESHOLD, matchReference, matchStructured } from './match';
+export { confidenceFromSimilarity, DEFAULT_THRESHOLD, matchReference, matchStructured, SEARCH_ROWS } from './match';
 export { expandPageRanges, normalizeText, searchQuery, searchQueryText, stripNonBibliographic, withRunTogetherParts } from './text';
 export { partialRatio, ratio } from './fuzzy';

@@ -8,6 +8,12 @@ import type { Candidate, MatchOptions, MatchResult } from './types';
 import { DEFAULT_TUNING, explainValidation, prepareReference } from './validate';
 
 /**
+ * Candidates asked of the search service per reference string, as Crossref's own search-based matcher does
+ * (docs/matching.md); the matcher eval's stand-in search returns as many, so that it measures what users get.
+ */
+export const SEARCH_ROWS = 20;
+
+/**
  * Acceptance threshold on the validation similarity for unstructured strings, chosen on the tune half of
  * shared/eval/matching-tune.jsonl (scripts/eval-match.ts --half tune --sweep) as the lowest value keeping
  * leave-target-out links to records that do not duplicate the target at ≤ 1.25% (artificial styles) while glutton
