@@ -26,5 +26,5 @@ export {
   validateStructured,
 } from './structured';
 export { confidenceFromSimilarity, DEFAULT_THRESHOLD, matchReference, matchStructured, SEARCH_ROWS } from './match';
-export { expandPageRanges, normalizeText, searchQuery, searchQueryText, stripNonBibliographic, withRunTogetherParts } from './text';
+export { expandPageRanges, normalizeText, searchQuery, searchQueryText, stripNonBibliographic } from './text';
 export { partialRatio, ratio } from './fuzzy';

@@ -79,7 +79,7 @@ export function searchQuery(refString: string): string {
 }
 
 /** The text followed by the parts of its run-together words (see searchQuery). */
-export function withRunTogetherParts(text: string): string {
+function withRunTogetherParts(text: string): string {
   const parts = (text.match(RUN_TOGETHER_RE) ?? []).flatMap((w) => w.split(RUN_TOGETHER_SPLIT_RE));
   return parts.length === 0 ? text : `${text} ${parts.join(' ')}`;
 }
