@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { searchQueryText } from '../../src/core/match/index.ts';
+import { searchQuery } from '../../src/core/match/index.ts';
 import { goldDois, groupBy, parseCases, sampleKey } from './eval-match-core.ts';
 import { buildSimSearch, parseSimRecords } from './sim-search.ts';
 
@@ -41,7 +41,7 @@ const sample = [...groupBy(cases, (c) => `${c.source}/${c.style}`)].flatMap(([gr
 const keep = new Set<string>();
 for (const c of sample) {
   for (const d of goldDois(c)) keep.add(d);
-  for (const hit of index.search(searchQueryText(c.ref_string ?? ''), NEIGHBOURS_PER_CASE)) keep.add(hit.DOI);
+  for (const hit of index.search(searchQuery(c.ref_string ?? ''), NEIGHBOURS_PER_CASE)) keep.add(hit.DOI);
 }
 const rest = records.filter((r) => !keep.has(r.doi.toLowerCase())).sort(byKey((r) => sampleKey(r.doi)));
 for (const r of rest.slice(0, DISTRACTORS)) keep.add(r.doi.toLowerCase());
