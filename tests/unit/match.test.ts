@@ -172,6 +172,10 @@ describe('validation features', () => {
     expect(typo.authorSimilarity).toBeCloseTo(8 / 9);
     const folded = work({ DOI: '10.1/y', author: [{ family: 'Jørgensen', given: 'K' }] });
     expect(explainValidation(prepareReference('Jorgensen K. Cancer-related inflammation.'), folded).authorSimilarity).toBe(1);
+    // A short name after a label and several initials is still at the start ("1 A.Y.L. Ho"), and another name is not.
+    const ho = work({ DOI: '10.1/ho', author: [{ family: 'Ho', given: 'A. Y. L.' }] });
+    expect(explainValidation(prepareReference('1 A.Y.L. Ho, Nature 454, 436 (2008).'), ho).authorSimilarity).toBe(1);
+    expect(explainValidation(prepareReference('1 A.Y.L. Wu and B. Ho, Nature 454, 436 (2008).'), ho).authorSimilarity).toBeLessThan(0.5);
   });
 
   it('applies the support rule: two agreeing fields are not enough', () => {

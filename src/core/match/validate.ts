@@ -56,6 +56,8 @@ export const MIN_SUPPORT = 3;
 export const FUZZY_SUPPORT = 0.7;
 /** First-author similarity below which the string is taken to name someone else. */
 const AUTHOR_CONFLICT = 0.5;
+/** A citation label and single-letter initials at the start of a normalised string: "1 a y l " of "1 A.Y.L. Ho". */
+const LEADING_LABEL_AND_INITIALS = /^(?:\d{1,4} )?(?:\p{L} )*/u;
 
 /** A reference string prepared once and validated against many candidates. */
 export interface PreparedReference {
@@ -611,7 +613,9 @@ export function explainValidation(
   if (author !== undefined) {
     const a = normalizeText(author);
     if (a !== '') {
-      authorSimilarity = partialRatio(a, ref.norm.slice(0, 3 * a.length));
+      // As SBMV, the name is looked for near the start; a label and initials before it ("1 A.Y.L. Ho") do not count.
+      const lead = LEADING_LABEL_AND_INITIALS.exec(ref.norm)?.[0].length ?? 0;
+      authorSimilarity = partialRatio(a, ref.norm.slice(0, lead + 3 * a.length));
       sim.set('author', 1, authorSimilarity);
     }
   }
