@@ -451,6 +451,7 @@ describe('matchReference', () => {
   });
 
   it('between two records of one work, prefers the one the string reproduces exactly', () => {
+    const noTitleRef = 'Mantovani A, Allavena P, Sica A, Balkwill F (2008) Nature 454:436-44.';
     // A publisher's record and JSTOR's of the same paper: only the first has the printed last page.
     const firstPageOnly = { ...TARGET, DOI: '10.2307/duplicate', page: '436' };
     expect(matchReference(REF, [firstPageOnly, TARGET], { minNormalizedScore: 0 }).doi).toBe('10.1038/nature07205');
@@ -458,6 +459,9 @@ describe('matchReference', () => {
     const upper = { ...TARGET, DOI: '10.2307/upper', title: ['CANCER-RELATED INFLAMMATION'] };
     expect(matchReference(REF, [upper, TARGET], { minNormalizedScore: 0 }).doi).toBe('10.1038/nature07205');
     expect(matchReference(REF.replace('Cancer-related inflammation', 'CANCER-RELATED INFLAMMATION'), [TARGET, upper], { minNormalizedScore: 0 }).doi).toBe('10.2307/upper');
+    // A deposit with the title inside a longer one (a review's byline added): the printed page range decides.
+    const byline = { ...TARGET, DOI: '10.2307/byline', title: ['Cancer-related inflammation, by A. Mantovani'], page: '436' };
+    expect(matchReference(noTitleRef, [byline, TARGET], { minNormalizedScore: 0 }).doi).toBe('10.1038/nature07205');
     // Nothing printed tells them apart: abstain.
     expect(matchReference(REF.replace('Cancer-related', 'Cancer related'), [upper, TARGET], { minNormalizedScore: 0 }).doi).toBeNull();
     // Two works (other titles) that a title-less string fits equally: exact journal wording decides nothing.

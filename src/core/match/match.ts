@@ -50,13 +50,21 @@ export function confidenceFromSimilarity(similarity: number): number {
   return CONFIDENCE_KNOTS[CONFIDENCE_KNOTS.length - 1]![1];
 }
 
-/** Whether two records give the same year and (nearly) the same title: two DOIs of one work. */
+/**
+ * Whether two records give the same year and (nearly) the same title, or one title holds the other whole (a subtitle
+ * one deposit left out, a review's added byline): two DOIs of one work.
+ */
 function sameRecordedWork(a: Candidate, b: Candidate): boolean {
   const ta = normalizeText(candidateTitle(a) ?? '');
   const tb = normalizeText(candidateTitle(b) ?? '');
-  return candidateYear(a) === candidateYear(b) && ta !== '' && tb !== '' && ratio(ta, tb) >= SAME_TITLE;
+  if (candidateYear(a) !== candidateYear(b) || ta === '' || tb === '') return false;
+  if (ratio(ta, tb) >= SAME_TITLE) return true;
+  const [short, long] = ta.length < tb.length ? [ta, tb] : [tb, ta];
+  return short.length >= HELD_TITLE_MIN_CHARS && ` ${long} `.includes(` ${short} `);
 }
 const SAME_TITLE = 0.9;
+/** Shorter titles ("Introduction", "Reply") recur inside other works' titles. */
+const HELD_TITLE_MIN_CHARS = 15;
 
 interface Scored {
   cand: Candidate;
