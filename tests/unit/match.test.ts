@@ -409,6 +409,45 @@ describe('validation features', () => {
     expect(explainValidation(prepareReference('(1) Chiu, H.; Lu, C. H. Pacific Affairs 1988, 61, 490.'), review).features.title_conflict).toBeUndefined();
   });
 
+  it('counts a sibling\'s title against the record: most of its words printed, other words in place of the rest', () => {
+    const entry = (DOI: string, title: string) => work({ DOI, title: [title], author: [{ family: 'Azimova', given: 'S. S.' }],
+      'container-title': ['Lipids, Lipophilic Components and Essential Oils from Plant Sources'], volume: undefined,
+      issue: undefined, page: '597-597', issued: { 'date-parts': [[2012]] } });
+    const printed = entry('10.1/bituminosa', 'Psoralea bituminosa L.');
+    const sibling = entry('10.1/corylifolia', 'Psoralea corylifolia L.');
+    const ref = prepareReference('Azimova, S. S. (2012). Psoralea bituminosa L. Lipids, Lipophilic Components and Essential Oils from Plant Sources, 597–597.');
+    expect(explainValidation(ref, sibling).features.title_substitution).toEqual([0, 2]);
+    expect(explainValidation(ref, sibling).similarity).toBeLessThan(0.8);
+    expect(explainValidation(ref, sibling, { tuning: { titleSubstitution: false } }).similarity).toBeGreaterThan(0.8);
+    expect(explainValidation(ref, printed).features.title_substitution).toBeUndefined();
+    expect(matchReference('Azimova, S. S. (2012). Psoralea bituminosa L. Lipids, Lipophilic Components and Essential Oils from Plant Sources, 597–597.',
+      [sibling], { minNormalizedScore: 0 }).doi).toBeNull();
+  });
+
+  it('does not take a title read through PDF noise, or a spelling variant, for a sibling\'s', () => {
+    const paper = work({ DOI: '10.1/cscl', title: ['Structure defects in CsCl intermetallic compounds—I. Theory'],
+      author: [{ family: 'Wasilewski', given: 'R. J.' }], 'container-title': ['Journal of Physics and Chemistry of Solids'],
+      volume: '29', issue: '1', page: '39-49', issued: { 'date-parts': [[1968]] } });
+    const noisy = 'Wasilewski, R. J. (1968). StWucture defects in CsCl intermetallic compounds—I. TheoCyc Journal of Physics and Chemistry of Solids,29(1), 39–49.';
+    expect(explainValidation(prepareReference(noisy), paper).features.title_substitution).toBeUndefined();
+    const colour = work({ DOI: '10.1/colour', title: ['Colour vision in the behaviour of bees'], volume: '29', page: '39-49' });
+    const us = 'Mantovani A (2008) Color vision in the behavior of bees. Nature 29:39-49.';
+    expect(explainValidation(prepareReference(us), colour).features.title_substitution).toBeUndefined();
+  });
+
+  it('counts an erratum or retraction notice against a string that does not say it cites one', () => {
+    const notice = work({ DOI: '10.1/erratum', title: ['F.. Erratum: Cancer-related inflammation'] });
+    expect(explainValidation(prepareReference(REF), notice).features.notice_conflict).toEqual([0, 2]);
+    expect(explainValidation(prepareReference(REF), TARGET).features.notice_conflict).toBeUndefined();
+    const citesNotice = REF.replace('Cancer-related', 'Erratum: Cancer-related');
+    expect(explainValidation(prepareReference(citesNotice), notice).features.notice_conflict).toBeUndefined();
+    // A title-less style (ACS) cites a notice with nothing to say so.
+    expect(explainValidation(prepareReference('(1) Mantovani, A. Nature 2008, 454, 436.'), notice).features.notice_conflict).toBeUndefined();
+    // A title about retraction is not a notice.
+    const gingival = work({ DOI: '10.1/gingival', title: ['Gingival retraction methods'] });
+    expect(explainValidation(prepareReference(REF), gingival).features.notice_conflict).toBeUndefined();
+  });
+
   it('penalises unexplained numbers', () => {
     const extra = validate(`${REF} 17 99 312`, TARGET);
     expect(extra).toBeLessThan(validate(REF, TARGET));

@@ -73,6 +73,11 @@ export interface ValidationTuning {
    * a conflict (0 = off).
    */
   titleConflictRun: number;
+  /**
+   * The string prints most of the record's title but other words in place of the rest ("Psoralea bituminosa" for
+   * Psoralea corylifolia): another work of a series, a conflict (false = off).
+   */
+  titleSubstitution: boolean;
 }
 
 export interface MatchOptions extends SelectOptions, ValidateOptions {

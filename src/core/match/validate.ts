@@ -48,6 +48,7 @@ export const DEFAULT_TUNING: ValidationTuning = {
   authorListConflict: true,
   noisyWords: true,
   titleConflictRun: 3,
+  titleSubstitution: true,
 };
 
 /** Minimum number of agreeing fields for a non-zero similarity (SBMV). */
@@ -476,6 +477,48 @@ function explainWords(words: readonly string[], cand: Candidate, families: reado
   return words.map((w) => (byTitle(w) ? WordSource.Title : byOther(w) ? WordSource.Other : WordSource.None));
 }
 
+/** A title that opens (after an initial or two some deposits put first) with the kind of notice it is. */
+const NOTICE_TITLE_RE =
+  /^(?:\p{L}{1,2} ){0,2}(erratum|errata|corrigendum|corrigenda|addendum|retraction|retracted|withdrawn|expression of concern)\b/u;
+
+/** Edits within which a word counts as printed in a text: a spelling variant, a misread or split, as PDF text has. */
+const wordEdits = (w: string) => Math.max(1, Math.floor(w.length / 3));
+
+/**
+ * Whether the string prints at least as many of the title's own words as it leaves out and, where the rest should be,
+ * words the record does not explain: the title of a sibling (another species, chapter or part of a series), not this one. Words count as
+ * printed, and as the title's, within a few edits; only words after the first printed title word are looked at, so
+ * co-authors a sparse record leaves out are not taken for another title.
+ */
+function titleSubstituted(
+  ref: PreparedReference,
+  title: string,
+  others: readonly (string | undefined)[],
+  sources: readonly WordSource[],
+): boolean {
+  const titleWords = [...new Set(contentWords(title))];
+  if (titleWords.length === 0) return false;
+  const joined = ref.norm.replace(/ /g, '');
+  const missing = titleWords.filter(
+    (t) =>
+      !joined.includes(t) &&
+      // A printed abbreviation ("med" for "medicine") prints the word.
+      !ref.words.some((w) => t.length > w.length && t.startsWith(w)) &&
+      !withinEditsOfSubstring(joined, t, wordEdits(t)),
+  );
+  if (missing.length === 0) return false;
+  // The title's own words, not its journal's or authors' (which title-less styles print), must outnumber the rest.
+  const otherWords = new Set(contentWords(others.filter(Boolean).join(' ')));
+  const own = new Set(titleWords.filter((t) => !missing.includes(t) && !otherWords.has(t)));
+  if (own.size < missing.length) return false;
+  const firstTitleWord = ref.words.findIndex((w) => own.has(w));
+  if (firstTitleWord < 0) return false;
+  const titleJoined = normalizeText(title).replace(/ /g, '');
+  return ref.words.some(
+    (w, i) => i > firstTitleWord && sources[i] === WordSource.None && !withinEditsOfSubstring(titleJoined, w, wordEdits(w)),
+  );
+}
+
 /** Length of the longest run of `value` in `list`. */
 function longestRun<T>(list: readonly T[], value: T): number {
   let best = 0;
@@ -697,6 +740,15 @@ export function explainValidation(
     unexplainedRun >= tuning.titleConflictRun
   ) {
     sim.set('title_conflict', 0, tuning.conflictWeight);
+  }
+  // A string that prints a title without saying it is an erratum or retraction notice cites the work, not its notice.
+  // (Title-less styles cite notices with nothing to say so.)
+  const notice = title === undefined ? undefined : NOTICE_TITLE_RE.exec(normalizeText(title))?.[1];
+  if (notice !== undefined && namePosition(ref.norm, notice) < 0 && titleSupport) {
+    sim.set('notice_conflict', 0, tuning.conflictWeight);
+  }
+  if (tuning.titleSubstitution && title !== undefined && titleSubstituted(ref, title, [container, ...families], sources)) {
+    sim.set('title_substitution', 0, tuning.conflictWeight);
   }
   pool.forEach((_n, i) => sim.set(`rest_${i}`, 0, tuning.restWeight));
 
