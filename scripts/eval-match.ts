@@ -2,8 +2,8 @@
  * Offline matching evaluation (docs/matching.md §4b).
  *   npx tsx scripts/eval-match.ts --cases FILE --index FILE [--leave-target-out] [--limit N] [--split S]
  *     [--half tune|holdout] [--threshold X] [--sweep] [--dump FILE]
- * Prints P/R/F1 overall, per source and per style, leave-target-out false-link rate, throughput; the last line is
- * one JSON object with the headline figures.
+ * Prints P/R/F1 overall, per source and per style, leave-target-out false-link rate, misses by cause, throughput; the
+ * last line is one JSON object with the headline figures.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DEFAULT_THRESHOLD } from '../src/core/match/index.ts';
@@ -99,6 +99,7 @@ function main(): void {
   const t1 = performance.now();
   const outcomes = runCases(cases, index, {
     leaveTargetOut: args.leaveTargetOut,
+    threshold: args.threshold,
     scoreScale: SIM_SCORE_SCALE,
     useScore: args.useScore,
     minNormalizedScore: SIM_MIN_NORMALIZED_SCORE,
@@ -115,6 +116,14 @@ function main(): void {
   for (const [source, list] of bySource) console.log(line(`source ${source}`, score(list, args.threshold, lto)));
   for (const [style, list] of [...groupBy(outcomes, (o) => `${o.source}/${o.style}`)].sort()) {
     console.log(line(`  ${style.replace(/^crossref-artificial-11styles\//, 'art/')}`, score(list, args.threshold, lto)));
+  }
+
+  console.log(`misses by cause (threshold ${args.threshold}; see MissCause in scripts/lib/eval-match-core.ts):`);
+  for (const [style, list] of [...groupBy(outcomes, (o) => `${o.source}/${o.style}`)].sort()) {
+    const causes = [...groupBy(list.filter((o) => o.missCause !== null), (o) => o.missCause!)]
+      .sort((a, b) => b[1].length - a[1].length)
+      .map(([cause, l]) => `${cause} ${l.length}`);
+    console.log(`  ${style.replace(/^crossref-artificial-11styles\//, 'art/').padEnd(38)} ${causes.join(', ')}`);
   }
 
   const withDoi = outcomes.filter((o) => o.doiInString);

@@ -6,8 +6,14 @@
 import { createHash } from 'node:crypto';
 import { candidateTitle, candidateYear } from '../../src/core/match/candidate.ts';
 import {
+  DEFAULT_THRESHOLD,
+  DEFAULT_TUNING,
   expandPageRanges,
+  explainValidation,
   matchReference,
+  prepareReference,
+  searchQueryText,
+  selectCandidates,
   ratio,
   normalizeText,
   searchQuery,
@@ -83,9 +89,44 @@ export interface CaseOutcome {
    * docs/matching.md §5).
    */
   goldDisagrees: boolean;
+  /** Why the gold was not linked at the matcher's threshold (null when it was, or the case has no gold). */
+  missCause: MissCause | null;
   /** The string itself carries a DOI (trivially resolved; stripped before searching). */
   doiInString: boolean;
   doiInStringCorrect: boolean;
+}
+
+/**
+ * Why a case with a gold DOI got no correct link: the gold was not among the search hits, or not selected as a
+ * candidate; validation gave it 0 (too few agreeing fields, nothing naming this work, no numbers) or a similarity
+ * under the threshold; another DOI scored higher; or another DOI scored within the ambiguity margin, a record of the
+ * same work (see sameWork) or a sibling.
+ */
+export type MissCause =
+  | 'not-retrieved'
+  | 'not-selected'
+  | 'rejected-support'
+  | 'rejected-not-specific'
+  | 'rejected-no-numbers'
+  | 'below-threshold'
+  | 'outscored'
+  | 'tie-same-work'
+  | 'tie-sibling';
+
+function missCause(ref: string, hits: readonly Candidate[], gold: ReadonlySet<string>, opts: MatchOptions): MissCause {
+  const isGold = (c: Candidate) => gold.has(c.DOI.toLowerCase());
+  if (!hits.some(isGold)) return 'not-retrieved';
+  const candidates = selectCandidates(searchQueryText(ref), hits, opts);
+  if (!candidates.some(isGold)) return 'not-selected';
+  const prepared = prepareReference(ref);
+  const scored = candidates.map((cand) => ({ cand, d: explainValidation(prepared, cand, opts) }));
+  const g = scored.filter((s) => isGold(s.cand)).sort((a, b) => b.d.similarity - a.d.similarity)[0]!;
+  if (g.d.rejected) return `rejected-${g.d.rejected}`;
+  if (g.d.similarity < (opts.threshold ?? DEFAULT_THRESHOLD)) return 'below-threshold';
+  if (scored.some((s) => !isGold(s.cand) && s.d.similarity > g.d.similarity)) return 'outscored';
+  const margin = opts.tuning?.ambiguityMargin ?? DEFAULT_TUNING.ambiguityMargin;
+  const rivals = scored.filter((s) => !isGold(s.cand) && s.d.similarity > 0 && g.d.similarity - s.d.similarity < margin);
+  return rivals.some((s) => sameWork(g.cand, s.cand)) ? 'tie-same-work' : 'tie-sibling';
 }
 
 export interface EvalOptions extends MatchOptions {
@@ -116,6 +157,7 @@ export function runCases(cases: readonly MatchCase[], index: SimSearchIndex, opt
       ltoSimilarity: 0,
       ltoDuplicate: false,
       goldDisagrees: false,
+      missCause: null,
       doiInString: inString.length > 0,
       doiInStringCorrect: inString.some((d) => gold.includes(d)),
     };
@@ -131,6 +173,8 @@ export function runCases(cases: readonly MatchCase[], index: SimSearchIndex, opt
       outcome.predicted = r.doi;
       outcome.similarity = r.similarity;
     }
+    const linked = r.doi !== null && goldSet.has(r.doi) && r.similarity >= (opts.threshold ?? DEFAULT_THRESHOLD);
+    if (goldSet.size > 0 && !linked) outcome.missCause = missCause(ref, hits.slice(0, rows), goldSet, opts);
     if (opts.leaveTargetOut && goldSet.size > 0) {
       const without = hits.filter((h) => !goldSet.has(h.DOI.toLowerCase())).slice(0, rows);
       const l = matchReference(ref, without, matchOpts);

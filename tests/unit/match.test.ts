@@ -585,6 +585,12 @@ describe('offline evaluation on the committed sample', () => {
     expect(all.precision).toBeGreaterThanOrEqual(0.98);
     expect(all.recall).toBeGreaterThanOrEqual(0.9);
     expect(all.falseLinkRate).toBeLessThanOrEqual(0.04);
+    // Every case with a gold DOI and no correct link is given its cause, and no other case.
+    for (const o of outcomes) {
+      const linked = o.predicted !== null && o.gold.includes(o.predicted) && o.similarity >= DEFAULT_THRESHOLD;
+      expect(o.missCause === null, o.id).toBe(o.gold.length === 0 || linked);
+    }
+    expect(new Set(outcomes.map((o) => o.missCause).filter(Boolean)).size).toBeGreaterThanOrEqual(3);
     const glutton = score(outcomes.filter((o) => o.source === 'glutton-pmc1943'), DEFAULT_THRESHOLD, true);
     expect(glutton.recall).toBeGreaterThanOrEqual(0.88);
     expect(glutton.precision).toBeGreaterThanOrEqual(0.97);
