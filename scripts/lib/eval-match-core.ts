@@ -240,6 +240,8 @@ export interface Metrics {
   falseLinks: number | null;
   /** False links whose record duplicates the gold record's metadata (indistinguishable by construction). */
   falseLinksToDuplicates: number | null;
+  /** The other false links, made for strings that cannot cite their gold record (the link may well be right). */
+  falseLinksWhereGoldDisagrees: number | null;
   /** Wrong links on cases whose gold record disagrees with the string (see CaseOutcome.goldDisagrees). */
   wrongWhereGoldDisagrees: number;
   /** Precision not counting those as wrong: an upper bound, as `precision` is a lower one. */
@@ -252,6 +254,7 @@ export function score(outcomes: readonly CaseOutcome[], threshold: number, leave
   let correct = 0;
   let falseLinks = 0;
   let duplicates = 0;
+  let ltoGoldDisagrees = 0;
   let goldDisagrees = 0;
   for (const o of outcomes) {
     if (o.gold.length > 0) withGold++;
@@ -263,6 +266,7 @@ export function score(outcomes: readonly CaseOutcome[], threshold: number, leave
     if (o.gold.length > 0 && o.ltoPredicted !== null && o.ltoSimilarity >= threshold) {
       falseLinks++;
       if (o.ltoDuplicate) duplicates++;
+      else if (o.goldDisagrees) ltoGoldDisagrees++;
     }
   }
   const precision = links === 0 ? 1 : correct / links;
@@ -279,6 +283,7 @@ export function score(outcomes: readonly CaseOutcome[], threshold: number, leave
     falseLinkRate: leaveTargetOut ? (withGold === 0 ? 0 : falseLinks / withGold) : null,
     falseLinks: leaveTargetOut ? falseLinks : null,
     falseLinksToDuplicates: leaveTargetOut ? duplicates : null,
+    falseLinksWhereGoldDisagrees: leaveTargetOut ? ltoGoldDisagrees : null,
     wrongWhereGoldDisagrees: goldDisagrees,
     precisionGoldAdjudicated: links === 0 ? 1 : (correct + goldDisagrees) / links,
   };
