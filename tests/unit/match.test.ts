@@ -448,6 +448,19 @@ describe('validation features', () => {
     expect(explainValidation(prepareReference(REF), gingival).features.notice_conflict).toBeUndefined();
   });
 
+  it('takes a string without numbers only when it prints a specific title, its first author and its journal or book', () => {
+    const paper = work({ DOI: '10.1/smt', title: ['Analyzing the mechanical strength of SMT attached solder joints'],
+      author: [{ family: 'Chen', given: 'W.' }], 'container-title': ['Proceedings. Seventh IEEE/CHMT International Electronic Manufacturing Technology Symposium'],
+      volume: undefined, issue: undefined, page: undefined, issued: undefined });
+    const full = 'Chen, W.. Analyzing the mechanical strength of SMT attached solder joints. Proceedings. Seventh IEEE/CHMT International Electronic Manufacturing Technology Symposium. . . . ';
+    expect(explainValidation(prepareReference(full), paper).rejected).toBeUndefined();
+    expect(explainValidation(prepareReference(full), paper).similarity).toBeGreaterThan(0.8);
+    // A record's year the string does not print still counts against it.
+    expect(explainValidation(prepareReference(full), { ...paper, issued: { 'date-parts': [[1989]] } }).similarity).toBeLessThan(0.8);
+    expect(explainValidation(prepareReference(full.replace('Chen, W.. ', '')), paper).rejected).toBe('no-numbers');
+    expect(explainValidation(prepareReference(full.replace(/Proceedings\..*$/, '')), paper).rejected).toBe('no-numbers');
+  });
+
   it('penalises unexplained numbers', () => {
     const extra = validate(`${REF} 17 99 312`, TARGET);
     expect(extra).toBeLessThan(validate(REF, TARGET));

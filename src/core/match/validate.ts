@@ -752,8 +752,15 @@ export function explainValidation(
   }
   pool.forEach((_n, i) => sim.set(`rest_${i}`, 0, tuning.restWeight));
 
+  // Without a number (no year, volume or page printed), only a specific title with its first author and its journal or
+  // book names a work.
+  const namedWithoutNumbers =
+    titleSupport && titleIsSpecific && containerSupport && authorSimilarity !== undefined && authorSimilarity > FUZZY_SUPPORT;
   const rejected =
-    ref.numbers.length === 0 ? 'no-numbers' : support < MIN_SUPPORT ? 'support' : !specific ? 'not-specific' : undefined;
+    ref.numbers.length === 0 && !namedWithoutNumbers ? 'no-numbers'
+      : support < MIN_SUPPORT ? 'support'
+      : !specific ? 'not-specific'
+      : undefined;
   return {
     similarity: rejected ? 0 : sim.similarity(),
     support,
