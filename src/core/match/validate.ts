@@ -486,9 +486,9 @@ const wordEdits = (w: string) => Math.max(1, Math.floor(w.length / 3));
 
 /**
  * Whether the string prints at least as many of the title's own words as it leaves out and, where the rest should be,
- * words the record does not explain: the title of a sibling (another species, chapter or part of a series), not this one. Words count as
- * printed, and as the title's, within a few edits; only words after the first printed title word are looked at, so
- * co-authors a sparse record leaves out are not taken for another title.
+ * words the record does not explain: the title of a sibling (another species, chapter or part of a series), not this
+ * one. Words count as printed, and as the title's, within a few edits; only words after the first printed title word
+ * are looked at, so co-authors a sparse record leaves out are not taken for another title.
  */
 function titleSubstituted(
   ref: PreparedReference,
@@ -507,7 +507,7 @@ function titleSubstituted(
       !withinEditsOfSubstring(joined, t, wordEdits(t)),
   );
   if (missing.length === 0) return false;
-  // The title's own words, not its journal's or authors' (which title-less styles print), must outnumber the rest.
+  // The title's own words, not its journal's or authors' (which title-less styles print), must be as many as the rest.
   const otherWords = new Set(contentWords(others.filter(Boolean).join(' ')));
   const own = new Set(titleWords.filter((t) => !missing.includes(t) && !otherWords.has(t)));
   if (own.size < missing.length) return false;
