@@ -461,6 +461,17 @@ describe('validation features', () => {
     expect(explainValidation(prepareReference(full.replace(/Proceedings\..*$/, '')), paper).rejected).toBe('no-numbers');
   });
 
+  it('does not count a printed issue, or both numbers of a combined one, against a record without an issue', () => {
+    const noIssue = work({ DOI: '10.1/no-issue', issue: undefined });
+    for (const printed of ['454(7203)', '454(1-3)']) {
+      const d = explainValidation(prepareReference(REF.replace('454:436-44', `${printed}:436-44`)), noIssue);
+      expect(d.unmatchedNumbers, printed).toEqual([]);
+    }
+    // A record with another issue still has it counted against it.
+    const other = explainValidation(prepareReference(REF.replace('454:436-44', '454(1-3):436-44')), TARGET);
+    expect(other.unmatchedNumbers).toEqual(['1', '3']);
+  });
+
   it('penalises unexplained numbers', () => {
     const extra = validate(`${REF} 17 99 312`, TARGET);
     expect(extra).toBeLessThan(validate(REF, TARGET));

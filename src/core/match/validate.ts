@@ -72,8 +72,8 @@ export interface PreparedReference {
   rangeEnds: Map<string, string>;
   /** Ranges that read as pages ("22-32": rising, not inside a decimal or a "5_17" page label). */
   pageRanges: [first: string, last: string][];
-  /** "volume(issue)" pairs seen in the string. */
-  volumeIssue: Map<string, string>;
+  /** "volume(issue)" pairs seen in the string, with both numbers of a combined issue ("163(1-3)"). */
+  volumeIssue: Map<string, string[]>;
   /** Content words of the string (see contentWords). */
   words: string[];
   /** Tokens of digits with one letter in place of a digit ("2n06", "201A"), as OCR noise leaves them. */
@@ -116,8 +116,10 @@ export function prepareReference(refString: string): PreparedReference {
   const text = expandPageRanges(query);
   const rangeEnds = new Map<string, string>();
   for (const m of text.matchAll(/(\d+)-(\d+)/g)) rangeEnds.set(canonicalNumber(m[1]!), canonicalNumber(m[2]!));
-  const volumeIssue = new Map<string, string>();
-  for (const m of text.matchAll(/(\d+)\s*\((\d+)\)/g)) volumeIssue.set(canonicalNumber(m[1]!), canonicalNumber(m[2]!));
+  const volumeIssue = new Map<string, string[]>();
+  for (const m of text.matchAll(/(\d+)\s*\((\d+)(?:-(\d+))?\)/g)) {
+    volumeIssue.set(canonicalNumber(m[1]!), [m[2]!, ...(m[3] === undefined ? [] : [m[3]])].map(canonicalNumber));
+  }
   return {
     queryLength: Math.max(1, query.length),
     norm: normalizeText(text),
@@ -644,8 +646,7 @@ export function explainValidation(
 
   // Records without an issue: the printed "vol(issue)" issue is not evidence against them.
   if (issue === undefined && volume !== undefined) {
-    const printedIssue = ref.volumeIssue.get(canonicalNumber(numbersIn(volume)[0] ?? ''));
-    if (printedIssue !== undefined) removeOne(pool, printedIssue);
+    for (const n of ref.volumeIssue.get(canonicalNumber(numbersIn(volume)[0] ?? '')) ?? []) removeOne(pool, n);
   }
 
   // A day of a printed date that no field took ("(January 31)") is neither evidence for nor against.
