@@ -472,6 +472,14 @@ describe('validation features', () => {
     expect(other.unmatchedNumbers).toEqual(['1', '3']);
   });
 
+  it('explains the names of a chapter\'s book editors by the record\'s editors', () => {
+    const chapter = work({ DOI: '10.1/chapter', type: 'book-chapter', author: [{ family: 'Mantovani', given: 'Alberto' }],
+      editor: [{ family: 'Balkwill', given: 'Frances' }, { family: 'Coussens', given: 'Lisa' }], 'container-title': ['Inflammation and cancer'] });
+    const ref = prepareReference('Mantovani A (2008) Cancer-related inflammation. In: Balkwill F, Coussens L (eds) Inflammation and cancer, pp 436-444.');
+    expect(explainValidation(ref, chapter).unexplainedWords).not.toContain('coussens');
+    expect(explainValidation(ref, { ...chapter, editor: undefined }).unexplainedWords).toContain('coussens');
+  });
+
   it('penalises unexplained numbers', () => {
     const extra = validate(`${REF} 17 99 312`, TARGET);
     expect(extra).toBeLessThan(validate(REF, TARGET));

@@ -473,7 +473,13 @@ function wordExplainer(fields: readonly (string | undefined)[], noisy: boolean):
 function explainWords(words: readonly string[], cand: Candidate, families: readonly string[], noisy: boolean): WordSource[] {
   const byTitle = wordExplainer([candidateTitle(cand)], noisy);
   const byOther = wordExplainer(
-    [candidateContainer(cand), candidateShortContainer(cand), ...families, ...(cand.author ?? []).map((a) => a.given)],
+    [
+      candidateContainer(cand),
+      candidateShortContainer(cand),
+      ...families,
+      // A chapter's citation names the book's editors too ("In: Jones A, Brown B (eds)").
+      ...[...(cand.author ?? []), ...(cand.editor ?? [])].flatMap((a) => [a.given, a.family]),
+    ],
     noisy,
   );
   return words.map((w) => (byTitle(w) ? WordSource.Title : byOther(w) ? WordSource.Other : WordSource.None));
