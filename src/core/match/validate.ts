@@ -74,6 +74,8 @@ export interface PreparedReference {
   pageRanges: [first: string, last: string][];
   /** "volume(issue)" pairs seen in the string, with both numbers of a combined issue ("163(1-3)"). */
   volumeIssue: Map<string, string[]>;
+  /** `norm` without its spaces: a word a PDF split or ran with the next one is still in it whole. */
+  normJoined: string;
   /** Content words of the string (see contentWords). */
   words: string[];
   /** Tokens of digits with one letter in place of a digit ("2n06", "201A"), as OCR noise leaves them. */
@@ -120,9 +122,11 @@ export function prepareReference(refString: string): PreparedReference {
   for (const m of text.matchAll(/(\d+)\s*\((\d+)(?:-(\d+))?\)/g)) {
     volumeIssue.set(canonicalNumber(m[1]!), [m[2]!, ...(m[3] === undefined ? [] : [m[3]])].map(canonicalNumber));
   }
+  const norm = normalizeText(text);
   return {
     queryLength: Math.max(1, query.length),
-    norm: normalizeText(text),
+    norm,
+    normJoined: norm.replace(/ /g, ''),
     numbers: numbersIn(text).map(canonicalNumber),
     rangeEnds,
     pageRanges: [...text.matchAll(PAGE_RANGE_RE)]
@@ -500,13 +504,13 @@ const wordEdits = (w: string) => Math.max(1, Math.floor(w.length / 3));
  */
 function titleSubstituted(
   ref: PreparedReference,
-  title: string,
+  normTitle: string,
   others: readonly (string | undefined)[],
   sources: readonly WordSource[],
 ): boolean {
-  const titleWords = [...new Set(contentWords(title))];
+  const titleWords = [...new Set(contentWords(normTitle))];
   if (titleWords.length === 0) return false;
-  const joined = ref.norm.replace(/ /g, '');
+  const joined = ref.normJoined;
   const missing = titleWords.filter(
     (t) =>
       !joined.includes(t) &&
@@ -521,7 +525,7 @@ function titleSubstituted(
   if (own.size < missing.length) return false;
   const firstTitleWord = ref.words.findIndex((w) => own.has(w));
   if (firstTitleWord < 0) return false;
-  const titleJoined = normalizeText(title).replace(/ /g, '');
+  const titleJoined = normTitle.replace(/ /g, '');
   return ref.words.some(
     (w, i) => i > firstTitleWord && sources[i] === WordSource.None && !withinEditsOfSubstring(titleJoined, w, wordEdits(w)),
   );
@@ -679,13 +683,13 @@ export function explainValidation(
     if (printed !== undefined) removeOne(pool, printed);
   }
 
+  const normTitle = title === undefined ? undefined : normalizeText(title);
   let titleSimilarity: number | undefined;
   let titleIsSpecific = false;
-  if (title !== undefined) {
-    const t = normalizeText(title);
-    if (t !== '') titleSimilarity = partialRatio(t, ref.norm);
+  if (normTitle !== undefined) {
+    if (normTitle !== '') titleSimilarity = partialRatio(normTitle, ref.norm);
     // "Index", "Editorial Board", "Preface": such titles recur in every volume and single nothing out.
-    titleIsSpecific = t.length >= tuning.specificTitleLength;
+    titleIsSpecific = normTitle.length >= tuning.specificTitleLength;
   }
   let containerSupport = false;
   if (container !== undefined) {
@@ -740,8 +744,8 @@ export function explainValidation(
   // review on the same page). A count, not a share: a long author list must not dilute it.
   if (
     tuning.titleConflictRun > 0 &&
-    title !== undefined &&
-    normalizeText(title) !== '' &&
+    normTitle !== undefined &&
+    normTitle !== '' &&
     !titleSupport &&
     containerSupport &&
     unexplainedRun >= tuning.titleConflictRun
@@ -750,11 +754,11 @@ export function explainValidation(
   }
   // A string that prints a title without saying it is an erratum or retraction notice cites the work, not its notice.
   // (Title-less styles cite notices with nothing to say so.)
-  const notice = title === undefined ? undefined : NOTICE_TITLE_RE.exec(normalizeText(title))?.[1];
+  const notice = normTitle === undefined ? undefined : NOTICE_TITLE_RE.exec(normTitle)?.[1];
   if (notice !== undefined && namePosition(ref.norm, notice) < 0 && titleSupport) {
     sim.set('notice_conflict', 0, tuning.conflictWeight);
   }
-  if (tuning.titleSubstitution && title !== undefined && titleSubstituted(ref, title, [container, ...families], sources)) {
+  if (tuning.titleSubstitution && normTitle !== undefined && titleSubstituted(ref, normTitle, [container, ...families], sources)) {
     sim.set('title_substitution', 0, tuning.conflictWeight);
   }
   pool.forEach((_n, i) => sim.set(`rest_${i}`, 0, tuning.restWeight));
