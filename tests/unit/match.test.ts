@@ -541,6 +541,39 @@ describe('matchReference', () => {
     expect(matchReference(noTitle, [sibling, TARGET], { minNormalizedScore: 0 }).doi).toBeNull();
   });
 
+  it('between two records of one work, reads written-out given names, whole titles and title-cased titles', () => {
+    const opts = { minNormalizedScore: 0 };
+    // Two deposits of one paper, one with the first author's given name written out.
+    const paper = work({
+      DOI: '10.1000/written-out',
+      title: ['Evaluation of biexponential relaxation behaviour in the human brain by magnetic resonance imaging'],
+      author: [{ given: 'Lasse', family: 'Kjær' }, { given: 'C.', family: 'Thomsen' }, { given: 'O.', family: 'Henriksen' }],
+      'container-title': ['Acta Radiologica'],
+      issued: { 'date-parts': [[1989]] },
+      volume: '30',
+      issue: '4',
+      page: '433-437',
+    });
+    const initials = { ...paper, DOI: '10.1000/initials', author: [{ given: 'L.', family: 'Kjær' }, ...paper.author!.slice(1)] };
+    const chicago =
+      'Kjær, Lasse, C. Thomsen, and O. Henriksen. 1989. “Evaluation of Biexponential Relaxation Behaviour in the Human Brain by Magnetic Resonance Imaging.” Acta Radiologica 30 (4): 433–437.';
+    expect(matchReference(chicago, [initials, paper], opts).doi).toBe('10.1000/written-out');
+    // A style that writes every given name as initials says nothing about which deposit it was written from.
+    const apa = 'Kjær, L., Thomsen, C., & Henriksen, O. (1989). Evaluation of biexponential relaxation behaviour in the human brain by magnetic resonance imaging. Acta Radiologica, 30(4), 433–437.';
+    expect(matchReference(apa, [paper, initials], opts).doi).toBeNull();
+    // Only a whole title counts as printed: "KAS-R" is inside "KAS-RR" but is not what the string prints.
+    const entry = (doi: string, t: string): Candidate =>
+      work({ DOI: doi, title: [t], author: [], 'container-title': ['Encyclopedia of Clinical Neuropsychology'], volume: undefined, issue: undefined, page: '1389', issued: { 'date-parts': [[2011]] } });
+    const kasRR = entry('10.1007/kas-rr', 'KAS-RR');
+    const kasR = entry('10.1007/kas-r', 'KAS-R');
+    const kas = '“KAS-RR.” 2011. Encyclopedia of Clinical Neuropsychology: 1389–1389.';
+    expect(matchReference(kas, [kasR, kasRR], opts).doi).toBe('10.1007/kas-rr');
+    // A title-cased title is still the printed one when the other deposit's title is longer.
+    const longer = { ...TARGET, DOI: '10.1000/longer', title: ['Cancer-related inflammation: a review of the evidence'], page: '436' };
+    const nature = 'Mantovani, Alberto, Paola Allavena, Antonio Sica, and Frances Balkwill. 2008. “Cancer-Related Inflammation.” Nature 454 (7203): 436.';
+    expect(matchReference(nature, [longer, { ...TARGET, page: '436' }], opts).doi).toBe('10.1038/nature07205');
+  });
+
   it('maps the threshold to 0.9 confidence, monotonically', () => {
     expect(confidenceFromSimilarity(DEFAULT_THRESHOLD)).toBeCloseTo(0.9);
     let last = -1;

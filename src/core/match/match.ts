@@ -70,7 +70,7 @@ interface Scored {
   cand: Candidate;
   similarity: number;
   /** Secondary evidence that only breaks ties between different DOIs (see ValidationDetail.verbatim). */
-  tieBreak: number;
+  readonly tieBreak: number;
 }
 
 /**
@@ -118,7 +118,13 @@ export function matchReference(refString: string, items: readonly Candidate[], o
   const candidates = selectCandidates(searchQueryText(refString), items, opts);
   const scored = candidates.map((cand) => {
     const d = explainValidation(ref, cand, opts);
-    return { cand, similarity: d.similarity, tieBreak: d.verbatim };
+    return {
+      cand,
+      similarity: d.similarity,
+      get tieBreak() {
+        return d.verbatim;
+      },
+    };
   });
   return decide(
     scored,

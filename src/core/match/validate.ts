@@ -28,6 +28,7 @@ import {
   candidateTitle,
   candidateVolume,
   candidateYear,
+  nameFamily,
 } from './candidate';
 import { partialRatio, withinEditsOfSubstring } from './fuzzy';
 import { GenJaccard } from './jaccard';
@@ -93,6 +94,10 @@ export interface PreparedReference {
   authorsTruncated: boolean;
   /** The string with case and punctuation kept, quotes unified and spaces collapsed (see asPrinted). */
   printed: string;
+  /** `printed` in lower case. */
+  printedFolded: string;
+  /** The words of `norm`. */
+  wordSet: ReadonlySet<string>;
 }
 
 const MONTH =
@@ -123,6 +128,7 @@ export function prepareReference(refString: string): PreparedReference {
     volumeIssue.set(canonicalNumber(m[1]!), [m[2]!, ...(m[3] === undefined ? [] : [m[3]])].map(canonicalNumber));
   }
   const norm = normalizeText(text);
+  const printed = asPrinted(query);
   return {
     queryLength: Math.max(1, query.length),
     norm,
@@ -139,8 +145,38 @@ export function prepareReference(refString: string): PreparedReference {
     splits: splitNumbersIn(text),
     stretches: stretchesIn(text),
     authorsTruncated: TRUNCATED_RE.test(text),
-    printed: asPrinted(query),
+    printed,
+    printedFolded: printed.toLowerCase(),
+    wordSet: new Set(norm.split(' ')),
   };
+}
+
+/** Whether `field` occurs in `text` with no letter or digit joined to either end ("KAS-R" is not in "KAS-RR"). */
+function occursAsWhole(text: string, field: string): boolean {
+  for (let at = text.indexOf(field); at >= 0; at = text.indexOf(field, at + 1)) {
+    if (!WORD_CHAR_RE.test(text.charAt(at - 1)) && !WORD_CHAR_RE.test(text.charAt(at + field.length))) return true;
+  }
+  return false;
+}
+const WORD_CHAR_RE = /[\p{L}\p{N}]/u;
+/**
+ * Evidence that the string was written from this record: its title, journal and first author printed whole with
+ * their case and punctuation (1 each; 0.5 when only the case differs, as title-casing styles print them), and each
+ * word of two or more letters of its author names that the string prints ("Lasse" of "Kjær, Lasse" against a
+ * record with "L."). Initials are left out: styles write any given name as them.
+ */
+function verbatimEvidence(ref: PreparedReference, fields: readonly (string | undefined)[], cand: Candidate): number {
+  let evidence = 0;
+  for (const f of fields) {
+    if (f === undefined || f.length < 2) continue;
+    const printed = asPrinted(f);
+    if (occursAsWhole(ref.printed, printed)) evidence += 1;
+    else if (occursAsWhole(ref.printedFolded, printed.toLowerCase())) evidence += 0.5;
+  }
+  const names = cand.author && cand.author.length > 0 ? cand.author : (cand.editor ?? []);
+  const nameWords = new Set(names.flatMap((n) => normalizeText(`${n.given ?? ''} ${nameFamily(n) ?? ''}`).split(' ')));
+  for (const w of nameWords) if (w.length >= 2 && ref.wordSet.has(w)) evidence += 1;
+  return evidence;
 }
 
 /** Text compared as printed: case and punctuation kept, only quote variants and spacing unified. */
@@ -406,11 +442,11 @@ export interface ValidationDetail {
   unexplainedWords: string[];
   features: Record<string, [candidate: number, string: number]>;
   /**
-   * How many of the record's renderings the string prints exactly: its title, journal and first author with their
-   * case and punctuation, its full page range. Breaks ties between records of one work (a publisher's and JSTOR's DOI):
-   * the string was written from the record it reproduces.
+   * How much of the record the string prints as the record has it: its full page range, and see verbatimEvidence.
+   * Breaks ties between records of one work (a publisher's and JSTOR's DOI): the string was written from the record it
+   * reproduces.
    */
-  verbatim: number;
+  readonly verbatim: number;
 }
 
 function removeOne(list: string[], value: string): boolean {
@@ -783,9 +819,10 @@ export function explainValidation(
     unexplainedRun,
     unexplainedWords: ref.words.filter((_w, i) => sources[i] === WordSource.None),
     features: sim.entries(),
-    verbatim:
-      (lastPageMatched ? 1 : 0) +
-      [title, container, author].filter((f) => f !== undefined && f.length >= 2 && ref.printed.includes(asPrinted(f))).length,
+    // Read only when two records tie.
+    get verbatim() {
+      return (lastPageMatched ? 1 : 0) + verbatimEvidence(ref, [title, container, author], cand);
+    },
   };
 }
 
