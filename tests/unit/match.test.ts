@@ -470,6 +470,19 @@ describe('validation features', () => {
     // A record with another issue still has it counted against it.
     const other = explainValidation(prepareReference(REF.replace('454:436-44', '454(1-3):436-44')), TARGET);
     expect(other.unmatchedNumbers).toEqual(['1', '3']);
+    // A supplement in place of the issue.
+    const suppl = explainValidation(prepareReference(REF.replace('454:436-44', '454(Suppl 2):436-44')), noIssue);
+    expect(suppl.unmatchedNumbers).toEqual([]);
+    expect(explainValidation(prepareReference(REF.replace('454:436-44', '454(Suppl 2):436-44')), TARGET).unmatchedNumbers).toEqual(['2']);
+  });
+
+  it('reads the last page of a lettered page range a record with only its first page leaves out', () => {
+    for (const [range, first] of [['E436-E444', 'E436'], ['S436- S444', 'S436'], ['436S-444S', '436S'], ['S436-44', 'S436']] as const) {
+      const d = explainValidation(prepareReference(REF.replace('436-44', range)), { ...TARGET, page: first });
+      expect(d.unmatchedNumbers, range).toEqual([]);
+    }
+    // A range's last page that another record's first page does not start stays evidence against it.
+    expect(explainValidation(prepareReference(REF.replace('436-44', 'E436-E444')), { ...TARGET, page: 'E440' }).unmatchedNumbers.length).toBeGreaterThan(0);
   });
 
   it('explains the names of a chapter\'s book editors by the record\'s editors', () => {

@@ -118,14 +118,39 @@ function isGarbledNumber(token: string): boolean {
   return token.length >= 2 && token.length <= 5 && /\d/.test(token) && token.replace(/\d/g, '').length === 1;
 }
 
+const SUPPLEMENT_RE = /(\d+)\s*\(\s*(?:suppl(?:ement)?|pt|part)\.?\s*(\d+)\s*\)/gi;
+// A page range whose pages carry a letter: e-pages and supplements ("E592-E602", "S181- S184", "544S-548S", "S20-7").
+const LETTERED_RANGE_RE =
+  /(?<![\p{L}\p{N}])([a-z]?)(\d+)([a-z]?)\s?[-\u2010-\u2015\u2212]\s?([a-z]?)(\d+)([a-z]?)(?![\p{L}\p{N}])/giu;
+
+/** First and last page of each lettered page range, the last written out ("S20-7" ends at 27). */
+function letteredRanges(text: string): [first: string, last: string][] {
+  const out: [string, string][] = [];
+  for (const m of text.matchAll(LETTERED_RANGE_RE)) {
+    const [, before = '', first = '', after = '', before2 = '', last = '', after2 = ''] = m;
+    const letter = (before + after).toLowerCase();
+    // One letter on the first page, and the last page with the same one or none.
+    if (letter.length !== 1 || !['', letter].includes((before2 + after2).toLowerCase())) continue;
+    const end = last.length < first.length ? first.slice(0, first.length - last.length) + last : last;
+    if (Number(end) > Number(first)) out.push([canonicalNumber(first), canonicalNumber(end)]);
+  }
+  return out;
+}
+
 export function prepareReference(refString: string): PreparedReference {
   const query = searchQueryText(refString);
   const text = expandPageRanges(query);
   const rangeEnds = new Map<string, string>();
   for (const m of text.matchAll(/(\d+)-(\d+)/g)) rangeEnds.set(canonicalNumber(m[1]!), canonicalNumber(m[2]!));
+  for (const [first, last] of letteredRanges(text)) if (!rangeEnds.has(first)) rangeEnds.set(first, last);
   const volumeIssue = new Map<string, string[]>();
   for (const m of text.matchAll(/(\d+)\s*\((\d+)(?:-(\d+))?\)/g)) {
     volumeIssue.set(canonicalNumber(m[1]!), [m[2]!, ...(m[3] === undefined ? [] : [m[3]])].map(canonicalNumber));
+  }
+  // A supplement or part in place of the issue ("31(Suppl 2)"), as Crossref records often leave it out.
+  for (const m of text.matchAll(SUPPLEMENT_RE)) {
+    const volume = canonicalNumber(m[1]!);
+    if (!volumeIssue.has(volume)) volumeIssue.set(volume, [canonicalNumber(m[2]!)]);
   }
   const norm = normalizeText(text);
   const printed = asPrinted(query);
