@@ -358,9 +358,24 @@ describe('validation features', () => {
     expect(dated.unmatchedNumbers).toEqual([]);
     expect(Object.keys(dated.features).filter((k) => k.startsWith('rest_'))).toEqual([]);
     expect(dated.similarity).toBeGreaterThan(0.95);
-    expect(prepareReference('Nature 2008 Jul 24;454(7203):436-44.').days).toEqual(['24']);
-    expect(prepareReference('Mayer 12 (2001); Science 1987 Mar;235:182').days).toEqual([]);
+    expect(prepareReference('Nature 2008 Jul 24;454(7203):436-44.').asides).toEqual(['24']);
+    expect(prepareReference('Mayer 12 (2001); Science 1987 Mar;235:182').asides).toEqual([]);
     expect(explainValidation(prepareReference(`${REF} Mayer 12`), TARGET).unmatchedNumbers).toEqual(['12']);
+  });
+
+  it('does not count an online date, a discussion\'s pages or a name\'s ordinal against the record', () => {
+    const noIssue = work({ DOI: '10.1/no-issue', issue: undefined });
+    for (const extra of ['Epub 2008 Nov 5.', 'Epub 2007 Dec 23.', 'discussion 445.', 'discussion 445-6.', 'author reply 447.']) {
+      expect(explainValidation(prepareReference(`${REF} ${extra}`), TARGET).unmatchedNumbers, extra).toEqual([]);
+    }
+    expect(explainValidation(prepareReference(REF.replace('Balkwill F', 'Balkwill F 3rd')), TARGET).unmatchedNumbers).toEqual([]);
+    // The same numbers elsewhere still count.
+    expect(explainValidation(prepareReference(`${REF} 2007 445`), TARGET).unmatchedNumbers).toEqual(['2007', '445']);
+    // Supplements and parts beside the issue, and a volume with a letter ("146A(16)"), against a record without issue.
+    for (const printed of ['454 Suppl 1', '454(7203 Suppl 1)', '454(Spec No 1)', '454(1 Pt 1)', '454A(16)']) {
+      const d = explainValidation(prepareReference(REF.replace('454:436-44', `${printed}:436-44`)), noIssue);
+      expect(d.unmatchedNumbers, printed).toEqual([]);
+    }
   });
 
   it('reads a front-matter page in Roman numerals as the first page', () => {

@@ -81,8 +81,11 @@ export interface PreparedReference {
   words: string[];
   /** Tokens of digits with one letter in place of a digit ("2n06", "201A"), as OCR noise leaves them. */
   garbled: string[];
-  /** Days of printed dates ("January 31", "31 Jan"): no record field holds them. */
-  days: string[];
+  /**
+   * Numbers printed beside the citation, which no record field holds: days of dates ("January 31"), an online date
+   * ("Epub 2008 Nov 5"), pages of a published discussion or reply ("discussion 347"), ordinals ("Maher LJ 3rd").
+   */
+  asides: string[];
   /** Neighbouring numbers one space apart ("(20 06)", "1 631"), as printed: a PDF may have split one number. */
   splits: [first: string, second: string][];
   /**
@@ -104,12 +107,19 @@ const MONTH =
   '(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\\b\\.?';
 const DAY_RE = new RegExp(`\\b${MONTH}\\s*(\\d{1,2})(?!\\d)|(?<!\\d)(\\d{1,2})\\s+${MONTH}`, 'gi');
 
-function daysIn(text: string): string[] {
+const ONLINE_DATE_RE = new RegExp(`\\b(?:epub|published online)\\b:?(?:\\s*(?:\\d{4}|\\d{1,2}(?!\\d)|${MONTH}),?)+`, 'gi');
+const DISCUSSION_RE = /\b(?:discussion|author reply)\s+[a-z]?\d+(?:\s*[-\u2010-\u2015\u2212]\s*[a-z]?\d+)?/gi;
+const ORDINAL_RE = /(?<![\p{L}\p{N}])(\d{1,2})(?:st|nd|rd|th)(?![\p{L}\p{N}])/giu;
+
+function asidesIn(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(DAY_RE)) {
     const day = canonicalNumber(m[1] ?? m[2]!);
     if (Number(day) >= 1 && Number(day) <= 31) out.push(day);
   }
+  for (const m of text.matchAll(ONLINE_DATE_RE)) out.push(...numbersIn(m[0]).map(canonicalNumber));
+  for (const m of text.matchAll(DISCUSSION_RE)) out.push(...numbersIn(m[0]).map(canonicalNumber));
+  for (const m of text.matchAll(ORDINAL_RE)) out.push(canonicalNumber(m[1]!));
   return out;
 }
 
@@ -118,7 +128,8 @@ function isGarbledNumber(token: string): boolean {
   return token.length >= 2 && token.length <= 5 && /\d/.test(token) && token.replace(/\d/g, '').length === 1;
 }
 
-const SUPPLEMENT_RE = /(\d+)\s*\(\s*(?:suppl(?:ement)?|pt|part)\.?\s*(\d+)\s*\)/gi;
+const SUPPLEMENT_RE =
+  /(\d+)[a-z]?(?:\s*\(\s*(?:(\d+)\s*,?\s*)?|\s+)(?:suppl(?:ement)?|pt|part|spec(?:ial)?(?:\s+(?:no|iss(?:ue)?))?)\.?(?:\s*(\d+))?/gi;
 // A page range whose pages carry a letter: e-pages and supplements ("E592-E602", "S181- S184", "544S-548S", "S20-7").
 const LETTERED_RANGE_RE =
   /(?<![\p{L}\p{N}])([a-z]?)(\d+)([a-z]?)\s?[-\u2010-\u2015\u2212]\s?([a-z]?)(\d+)([a-z]?)(?![\p{L}\p{N}])/giu;
@@ -132,7 +143,7 @@ function letteredRanges(text: string): [first: string, last: string][] {
     // One letter on the first page, and the last page with the same one or none.
     if (letter.length !== 1 || !['', letter].includes((before2 + after2).toLowerCase())) continue;
     const end = last.length < first.length ? first.slice(0, first.length - last.length) + last : last;
-    if (Number(end) > Number(first)) out.push([canonicalNumber(first), canonicalNumber(end)]);
+    if (Number(end) >= Number(first)) out.push([canonicalNumber(first), canonicalNumber(end)]);
   }
   return out;
 }
@@ -144,13 +155,15 @@ export function prepareReference(refString: string): PreparedReference {
   for (const m of text.matchAll(/(\d+)-(\d+)/g)) rangeEnds.set(canonicalNumber(m[1]!), canonicalNumber(m[2]!));
   for (const [first, last] of letteredRanges(text)) if (!rangeEnds.has(first)) rangeEnds.set(first, last);
   const volumeIssue = new Map<string, string[]>();
-  for (const m of text.matchAll(/(\d+)\s*\((\d+)(?:-(\d+))?\)/g)) {
+  for (const m of text.matchAll(/(\d+)[a-z]?\s*\((\d+)(?:-(\d+))?\)/gi)) {
     volumeIssue.set(canonicalNumber(m[1]!), [m[2]!, ...(m[3] === undefined ? [] : [m[3]])].map(canonicalNumber));
   }
-  // A supplement or part in place of the issue ("31(Suppl 2)"), as Crossref records often leave it out.
+  // A supplement or part beside or in place of the issue ("31(Suppl 2)", "54 Suppl 1", "35(4 Suppl 1)", "14(1 Pt 1)"),
+  // as Crossref records often leave it out.
   for (const m of text.matchAll(SUPPLEMENT_RE)) {
     const volume = canonicalNumber(m[1]!);
-    if (!volumeIssue.has(volume)) volumeIssue.set(volume, [canonicalNumber(m[2]!)]);
+    const numbers = [m[2], m[3]].filter((n): n is string => n !== undefined).map(canonicalNumber);
+    if (!volumeIssue.has(volume) && numbers.length > 0) volumeIssue.set(volume, numbers);
   }
   const norm = normalizeText(text);
   const printed = asPrinted(query);
@@ -166,7 +179,7 @@ export function prepareReference(refString: string): PreparedReference {
     volumeIssue,
     words: contentWords(text),
     garbled: (text.match(/[\p{L}\p{N}]+/gu) ?? []).filter(isGarbledNumber),
-    days: daysIn(text),
+    asides: asidesIn(text),
     splits: splitNumbersIn(text),
     stretches: stretchesIn(text),
     authorsTruncated: TRUNCATED_RE.test(text),
@@ -720,8 +733,9 @@ export function explainValidation(
     for (const n of ref.volumeIssue.get(canonicalNumber(numbersIn(volume)[0] ?? '')) ?? []) removeOne(pool, n);
   }
 
-  // A day of a printed date that no field took ("(January 31)") is neither evidence for nor against.
-  for (const day of ref.days) removeOne(pool, day);
+  // A number beside the citation that no field took ("(January 31)", "Epub 2008 Nov 5") is neither evidence for nor
+  // against.
+  for (const n of ref.asides) removeOne(pool, n);
 
   let authorSimilarity: number | undefined;
   const author = candidateFirstAuthor(cand);
