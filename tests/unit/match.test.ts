@@ -93,6 +93,10 @@ describe('string preparation', () => {
       'Doe J. Preprint. (2019).',
     );
     expect(stripNonBibliographic('2014 9th International Conference (IMPACT) (2014).')).toMatch(/^2014 9th/);
+    // An AIP label glued to a name, its initial misread in lower case; an ordinal stays.
+    expect(stripNonBibliographic('1 q.J. Teyler, Child Development 58, 698 (1987).')).toBe('q.J. Teyler, Child Development 58, 698 (1987).');
+    expect(stripNonBibliographic('1mD. Baiardi, Psychosomatics 70, 40 (2001).')).toMatch(/^mD\. Baiardi/);
+    expect(stripNonBibliographic('2nd International Conference on Power Systems (2009).')).toMatch(/^2nd/);
   });
 
   it('adds the parts of words a PDF ran together to the search query, keeping the words', () => {

@@ -32,8 +32,9 @@ const PMID_RE = /\b(?:PMID|PMCID|PubMed(?:\s+ID)?)\s*:?\s*(?:PMC)?\d+/gi;
 // Links may be proxied and carry session tokens: they must not reach a search service.
 const URL_RE = /\b(?:https?:\/\/|www\.)\S+/gi;
 const BRACKETED_RE = /\[[^[\]]*\]/g;
-// "(1) ", "[12] ", "3. " and the AIP habit of gluing the label to the first name ("1H.B. Bull").
-const LEADING_LABEL_RE = /^\s*(?:\(\d{1,3}\)|\d{1,3}[.)](?=\s)|\d{1,3}(?=\s*\p{Lu}[^\d]))\s*/u;
+// "(1) ", "[12] ", "3. " and the AIP habit of gluing the label to the first name ("1H.B. Bull"), the initial perhaps
+// misread ("1 q.J. Teyler"); not an ordinal ("2nd Conference").
+const LEADING_LABEL_RE = /^\s*(?:\(\d{1,3}\)|\d{1,3}[.)](?=\s)|\d{1,3}(?!(?:st|nd|rd|th)\b)(?=\s*\p{L}[^\d]))\s*/iu;
 
 /**
  * Removes what must not be scored as bibliographic numbers: DOIs, arXiv ids, PubMed ids, URLs, [...] groups
