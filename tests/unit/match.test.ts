@@ -265,6 +265,10 @@ describe('validation features', () => {
     const bracket = explainValidation(prepareReference('1 A. Mantovani, Nature 454, 436 Y2 008).'), TARGET);
     expect(bracket.features.year_0).toEqual([1, 1]);
     expect(bracket.unmatchedNumbers).toEqual([]);
+    // A first page split by a stray space ("2 11" for 211): the issue 2 does not take its first piece.
+    const split = explainValidation(prepareReference('1 A. Mantovani, Nature 454, 4 36 (2008).'), { ...TARGET, issue: '4' });
+    expect(split.features.page_0).toEqual([1, 1]);
+    expect(split.unmatchedNumbers).toEqual([]);
     // "4 3Q" for page 436 is the first page: no page conflict, and it singles the work out as a plain page would.
     const paper = work({ DOI: '10.1/p', title: ['Editorial'], page: '436' });
     const page = explainValidation(prepareReference('1 A. Mantovani, Nature 454, 4 3Q (2008).'), paper);

@@ -667,13 +667,20 @@ export function explainValidation(
   if (sim.stringWeight('year_0') === 0) {
     creditNoisyNumbers(sim, ref.stretches, [['year_0', year]], pool, tuning.splitNumberCredit, tuning.garbledNumberCredit);
   }
-  scoreNumbers(sim, 'issue', issue, pool, true);
   const pageNumbers = page === undefined ? [] : numbersIn(page);
   // The record's first page printed only as the end of another range ("22-32" for a record starting at 32).
   const firstPage = pageNumbers[0] === undefined ? undefined : canonicalNumber(pageNumbers[0]);
+  // So is a first page split by a stray space ("6, 2 11" for page 211 of issue 2).
+  if (tuning.splitNumberCredit > 0 && firstPage !== undefined && !pool.includes(firstPage)) {
+    creditSplitNumbers(sim, ref.splits, [['page_0', firstPage]], pool, tuning.splitNumberCredit);
+  }
+  const firstPageSplit = (sim.stringWeight('page_0') ?? 0) > 0;
+  scoreNumbers(sim, 'issue', issue, pool, true);
   const firstPageEndsRange =
     firstPage !== undefined && ref.pageRanges.some(([, last]) => last === firstPage) && !ref.pageRanges.some(([start]) => start === firstPage);
-  if (firstPageEndsRange) {
+  if (firstPageSplit) {
+    // Read above.
+  } else if (firstPageEndsRange) {
     sim.set('page_0', 1, 0);
   } else {
     scoreNumbers(sim, 'page', pageNumbers[0], pool);
