@@ -269,6 +269,11 @@ describe('validation features', () => {
     const split = explainValidation(prepareReference('1 A. Mantovani, Nature 454, 4 36 (2008).'), { ...TARGET, issue: '4' });
     expect(split.features.page_0).toEqual([1, 1]);
     expect(split.unmatchedNumbers).toEqual([]);
+    // A first page printed as the start of a range is the page's even when the record's issue has its number.
+    const letters = work({ DOI: '10.1/l', title: ['Letters to the editor'], volume: '15', issue: '3', page: '3-9', author: [], issued: { 'date-parts': [[1993]] } });
+    const range = explainValidation(prepareReference('(1) Anthropology Newsletter 1993, 15, 3–9.'), { ...letters, 'container-title': ['Anthropology Newsletter'] });
+    expect(range.features.page_0).toEqual([1, 1]);
+    expect(range.rejected).toBeUndefined();
     // "4 3Q" for page 436 is the first page: no page conflict, and it singles the work out as a plain page would.
     const paper = work({ DOI: '10.1/p', title: ['Editorial'], page: '436' });
     const page = explainValidation(prepareReference('1 A. Mantovani, Nature 454, 4 3Q (2008).'), paper);

@@ -16,7 +16,9 @@
  *    misread at once ("(20 1R)") gets half credit; a first page so read counts as support like a plain one;
  *  - a long word run together and misread ("Nuwsibgstandard") is explained within one edit per six characters;
  *  - an author list that contradicts the record's (another of its authors first, or a co-author skipped with no
- *    "et al." or "…") counts against it.
+ *    "et al." or "…") counts against it;
+ *  - numbers printed beside the citation (a day, an online date, a discussion's pages, "3rd"), a supplement or part
+ *    beside the issue, and the last page of a lettered range ("E592-E602") are not evidence against a record.
  */
 import {
   candidateAuthorFamilies,
@@ -674,11 +676,14 @@ export function explainValidation(
   if (tuning.splitNumberCredit > 0 && firstPage !== undefined && !pool.includes(firstPage)) {
     creditSplitNumbers(sim, ref.splits, [['page_0', firstPage]], pool, tuning.splitNumberCredit);
   }
-  const firstPageSplit = (sim.stringWeight('page_0') ?? 0) > 0;
+  // And one printed as the start of a range ("15, 3–9" for issue 3, pages 3-9) is the page's, not the issue's.
+  const firstPageStartsRange = firstPage !== undefined && pool.includes(firstPage) && ref.rangeEnds.has(firstPage);
+  if (firstPageStartsRange && (sim.stringWeight('page_0') ?? 0) === 0) scoreNumbers(sim, 'page', firstPage, pool);
+  const firstPageRead = (sim.stringWeight('page_0') ?? 0) > 0;
   scoreNumbers(sim, 'issue', issue, pool, true);
   const firstPageEndsRange =
     firstPage !== undefined && ref.pageRanges.some(([, last]) => last === firstPage) && !ref.pageRanges.some(([start]) => start === firstPage);
-  if (firstPageSplit) {
+  if (firstPageRead) {
     // Read above.
   } else if (firstPageEndsRange) {
     sim.set('page_0', 1, 0);
