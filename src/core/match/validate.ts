@@ -214,7 +214,9 @@ function verbatimEvidence(ref: PreparedReference, fields: readonly (string | und
     else if (occursAsWhole(ref.printedFolded, printed.toLowerCase())) evidence += 0.5;
   }
   const names = cand.author && cand.author.length > 0 ? cand.author : (cand.editor ?? []);
-  const nameWords = new Set(names.flatMap((n) => normalizeText(`${n.given ?? ''} ${nameFamily(n) ?? ''}`).split(' ')));
+  const nameWords = new Set(
+    names.flatMap((n) => normalizeText(`${typeof n.given === 'string' ? n.given : ''} ${nameFamily(n) ?? ''}`).split(' ')),
+  );
   for (const w of nameWords) if (w.length >= 2 && ref.wordSet.has(w)) evidence += 1;
   return evidence;
 }
@@ -670,17 +672,17 @@ export function explainValidation(
     creditNoisyNumbers(sim, ref.stretches, [['year_0', year]], pool, tuning.splitNumberCredit, tuning.garbledNumberCredit);
   }
   const pageNumbers = page === undefined ? [] : numbersIn(page);
-  // The record's first page printed only as the end of another range ("22-32" for a record starting at 32).
   const firstPage = pageNumbers[0] === undefined ? undefined : canonicalNumber(pageNumbers[0]);
-  // So is a first page split by a stray space ("6, 2 11" for page 211 of issue 2).
+  // The issue must not take a piece of the first page: one split by a stray space ("6, 2 11" for page 211 of issue 2),
+  // or one printed as the start of a range ("15, 3–9" for issue 3, pages 3-9).
   if (tuning.splitNumberCredit > 0 && firstPage !== undefined && !pool.includes(firstPage)) {
     creditSplitNumbers(sim, ref.splits, [['page_0', firstPage]], pool, tuning.splitNumberCredit);
   }
-  // And one printed as the start of a range ("15, 3–9" for issue 3, pages 3-9) is the page's, not the issue's.
   const firstPageStartsRange = firstPage !== undefined && pool.includes(firstPage) && ref.rangeEnds.has(firstPage);
   if (firstPageStartsRange && (sim.stringWeight('page_0') ?? 0) === 0) scoreNumbers(sim, 'page', firstPage, pool);
   const firstPageRead = (sim.stringWeight('page_0') ?? 0) > 0;
   scoreNumbers(sim, 'issue', issue, pool, true);
+  // The record's first page printed only as the end of another range ("22-32" for a record starting at 32).
   const firstPageEndsRange =
     firstPage !== undefined && ref.pageRanges.some(([, last]) => last === firstPage) && !ref.pageRanges.some(([start]) => start === firstPage);
   if (firstPageRead) {
