@@ -80,6 +80,11 @@ describe('string preparation', () => {
     expect(expandPageRanges('pp. 496-7')).toBe('pp. 496-497');
     // A last page glued to a letter is PDF noise ("160–1Q5" for 160–165), not an abbreviated "161".
     expect(expandPageRanges('pp. 160–1Q5')).toBe('pp. 160–1Q5');
+    // A last page split by a stray space; an abbreviated one followed by another number is not joined to it.
+    expect(expandPageRanges('Nature, 187(4737), 625–62 6.')).toBe('Nature, 187(4737), 625-626.');
+    expect(expandPageRanges('97, 863–8 65.')).toBe('97, 863-865.');
+    expect(expandPageRanges('436-44 2008')).toBe('436-444 2008');
+    expect(expandPageRanges('85-91 12 refs')).toBe('85-91 12 refs');
   });
 
   it('strips DOIs (also broken across PDF lines), arXiv ids, PMIDs, [..] groups and list labels', () => {

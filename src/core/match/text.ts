@@ -90,9 +90,19 @@ const DASHES = '\\u002D\\u00AD\\u2010\\u2011\\u2012\\u2013\\u2014\\u2015\\u207B\
 // ("160–1Q5": PDF noise, not an abbreviated "161").
 const RANGE_RE = new RegExp(`(?<!\\d|\\d\\.)(\\d+)\\s?[${DASHES}]\\s?(\\d+)(?![\\d\\p{L}]|\\.\\d)`, 'gu');
 
-/** Completes abbreviated last pages ("1425-37" → "1425-1437") and unifies dashes in numeric ranges. */
+// A last page split by a stray space ("625–62 6"), told from an abbreviated one by its pieces making a page as long as
+// the first.
+const SPLIT_RANGE_END_RE = new RegExp(`(?<!\\d|\\d\\.)(\\d{2,})(\\s?[${DASHES}]\\s?)(\\d+) (\\d{1,3})(?![\\d\\p{L}]|\\.\\d)`, 'gu');
+
+/**
+ * Completes abbreviated last pages ("1425-37" → "1425-1437"), joins split ones ("625–62 6" → "625-626") and unifies
+ * dashes in numeric ranges.
+ */
 export function expandPageRanges(s: string): string {
-  return s.replace(RANGE_RE, (_m, first: string, last: string) => {
+  const joined = s.replace(SPLIT_RANGE_END_RE, (m, first: string, dash: string, head: string, tail: string) =>
+    head.length + tail.length === first.length && Number(head + tail) >= Number(first) ? `${first}${dash}${head}${tail}` : m,
+  );
+  return joined.replace(RANGE_RE, (_m, first: string, last: string) => {
     if (first.length > last.length && Number(first.slice(first.length - last.length)) <= Number(last)) {
       return `${first}-${first.slice(0, first.length - last.length)}${last}`;
     }
