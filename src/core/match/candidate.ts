@@ -50,7 +50,11 @@ export function candidateFirstAuthor(c: Candidate): string | undefined {
   return nameFamily(c.author?.[0]) ?? nameFamily(c.editor?.[0]);
 }
 
+/** The authors, or the editors when there are none (edited books). */
+export function candidateNames(c: Candidate): CandidateName[] {
+  return c.author && c.author.length > 0 ? c.author : (c.editor ?? []);
+}
+
 export function candidateAuthorFamilies(c: Candidate): string[] {
-  const names = c.author && c.author.length > 0 ? c.author : (c.editor ?? []);
-  return names.map(nameFamily).filter((f): f is string => f !== undefined);
+  return candidateNames(c).map(nameFamily).filter((f): f is string => f !== undefined);
 }

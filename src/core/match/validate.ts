@@ -25,6 +25,7 @@ import {
   candidateContainer,
   candidateFirstAuthor,
   candidateIssue,
+  candidateNames,
   candidatePage,
   candidateShortContainer,
   candidateTitle,
@@ -213,9 +214,8 @@ function verbatimEvidence(ref: PreparedReference, fields: readonly (string | und
     if (occursAsWhole(ref.printed, printed)) evidence += 1;
     else if (occursAsWhole(ref.printedFolded, printed.toLowerCase())) evidence += 0.5;
   }
-  const names = cand.author && cand.author.length > 0 ? cand.author : (cand.editor ?? []);
   const nameWords = new Set(
-    names.flatMap((n) => normalizeText(`${typeof n.given === 'string' ? n.given : ''} ${nameFamily(n) ?? ''}`).split(' ')),
+    candidateNames(cand).flatMap((n) => normalizeText(`${typeof n.given === 'string' ? n.given : ''} ${nameFamily(n) ?? ''}`).split(' ')),
   );
   for (const w of nameWords) if (w.length >= 2 && ref.wordSet.has(w)) evidence += 1;
   return evidence;
@@ -861,6 +861,7 @@ export function explainValidation(
       : support < MIN_SUPPORT ? 'support'
       : !specific ? 'not-specific'
       : undefined;
+  let verbatim: number | undefined;
   return {
     similarity: rejected ? 0 : sim.similarity(),
     support,
@@ -872,9 +873,10 @@ export function explainValidation(
     unexplainedRun,
     unexplainedWords: ref.words.filter((_w, i) => sources[i] === WordSource.None),
     features: sim.entries(),
-    // Read only when two records tie.
+    // Read only when two records tie, and then more than once.
     get verbatim() {
-      return (lastPageMatched ? 1 : 0) + verbatimEvidence(ref, [title, container, author], cand);
+      verbatim ??= (lastPageMatched ? 1 : 0) + verbatimEvidence(ref, [title, container, author], cand);
+      return verbatim;
     },
   };
 }
