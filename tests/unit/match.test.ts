@@ -262,6 +262,23 @@ describe('validation features', () => {
     expect(title.unmatchedNumbers).toEqual([]);
   });
 
+  it('reads a volume split by a stray space before the issue, and a year printed once plainly and once split', () => {
+    // "4 54" for volume 454 of issue 4: the issue does not take its first piece.
+    const volume = explainValidation(prepareReference('1 A. Mantovani, Nature 4 54, 436 (2008).'), { ...TARGET, issue: '4' });
+    expect(volume.features.volume_0).toEqual([1, 1]);
+    expect(volume.unmatchedNumbers).toEqual([]);
+    // A journal numbered by year, its year printed again split ("2008, 436 (20 08)"): each copy is read once.
+    const byYear = work({ DOI: '10.1/y', volume: '2008', issue: undefined });
+    const twice = explainValidation(prepareReference('1 A. Mantovani, Nature 2008, 436 (20 08).'), byYear);
+    expect(twice.features.volume_0).toEqual([1, 1]);
+    expect(twice.features.year_0).toEqual([1, 1]);
+    expect(twice.unmatchedNumbers).toEqual([]);
+    // Printed once, the year still serves as both.
+    const once = explainValidation(prepareReference('1 A. Mantovani, Nature 2008, 436.'), byYear);
+    expect(once.features.year_0).toEqual([1, 1]);
+    expect(once.unmatchedNumbers).toEqual([]);
+  });
+
   it('reads a number split by a stray space and misread at once, and counts a first page read so as printed', () => {
     // "(20 0R)": split and misread; "Y2 008)": a bracket read as a letter, then split.
     const year = explainValidation(prepareReference('1 A. Mantovani and P. Allavena, Nature 454, 436 (20 0R).'), TARGET);

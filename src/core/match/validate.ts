@@ -362,6 +362,29 @@ function creditGarbledNumbers(
   }
 }
 
+/** Reads a year the string prints split, garbled or both ("(20 04)", "(1z62)", "(2J 08)"), when no plain one was read. */
+function creditNoisyYear(sim: GenJaccard, ref: PreparedReference, year: string | undefined, pool: string[], tuning: ValidationTuning): void {
+  if (tuning.splitNumberCredit > 0 && ref.splits.length > 0 && sim.stringWeight('year_0') === 0) {
+    creditSplitNumbers(sim, ref.splits, [['year_0', year]], pool, tuning.splitNumberCredit);
+  }
+  if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0 && sim.stringWeight('year_0') === 0) {
+    creditGarbledNumbers(sim, ref.garbled, [['year_0', year]], pool, tuning.garbledNumberCredit);
+  }
+  if (sim.stringWeight('year_0') === 0) {
+    creditNoisyNumbers(sim, ref.stretches, [['year_0', year]], pool, tuning.splitNumberCredit, tuning.garbledNumberCredit);
+  }
+}
+
+/** Whether the string prints `year` once more, split or garbled, beside its one plain copy in `pool`. */
+function yearPrintedNoisily(ref: PreparedReference, year: string, pool: readonly string[], tuning: ValidationTuning): boolean {
+  const scratch = new GenJaccard();
+  scratch.set('year_0', 1, 0);
+  const rest = pool.slice();
+  removeOne(rest, year);
+  creditNoisyYear(scratch, ref, year, rest, tuning);
+  return (scratch.stringWeight('year_0') ?? 0) > 0;
+}
+
 /**
  * Credits a field the string prints split by a stray space ("(20 06)" for 2006, "1 631" for page 1631): both
  * pieces leave the pool of unexplained numbers. Only pieces no field explained on their own are joined.
@@ -655,29 +678,37 @@ export function explainValidation(
   const container = candidateContainer(cand);
   const families = candidateAuthorFamilies(cand);
 
-  // Journals numbered by year print it once but it serves as both volume and year.
-  const volumeIsYear = volume !== undefined && volume === year && pool.filter((n) => n === year).length === 1;
+  // Journals numbered by year print it once but it serves as both volume and year; unless the year is printed again,
+  // split or garbled ("Additives for Polymers 1990, 14 (199 0)").
+  const volumeIsYear =
+    volume !== undefined &&
+    volume === year &&
+    pool.filter((n) => n === year).length === 1 &&
+    !yearPrintedNoisily(ref, year, pool, tuning);
   if (volumeIsYear) pool.push(year);
 
   scoreNumbers(sim, 'volume', volume, pool);
   scoreNumbers(sim, 'year', year, pool);
   // A split or garbled year ("(20 04)", "(1z62)") is read before the issue or a page can take one of its pieces.
-  if (tuning.splitNumberCredit > 0 && ref.splits.length > 0 && sim.stringWeight('year_0') === 0) {
-    creditSplitNumbers(sim, ref.splits, [['year_0', year]], pool, tuning.splitNumberCredit);
-  }
-  if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0 && sim.stringWeight('year_0') === 0) {
-    creditGarbledNumbers(sim, ref.garbled, [['year_0', year]], pool, tuning.garbledNumberCredit);
-  }
-  if (sim.stringWeight('year_0') === 0) {
-    creditNoisyNumbers(sim, ref.stretches, [['year_0', year]], pool, tuning.splitNumberCredit, tuning.garbledNumberCredit);
-  }
+  creditNoisyYear(sim, ref, year, pool, tuning);
   const pageNumbers = page === undefined ? [] : numbersIn(page);
   const firstPage = pageNumbers[0] === undefined ? undefined : canonicalNumber(pageNumbers[0]);
-  // The issue must not take a piece of the first page: one split by a stray space ("6, 2 11" for page 211 of issue 2),
-  // or one printed as the start of a range ("15, 3–9" for issue 3, pages 3-9).
-  if (tuning.splitNumberCredit > 0 && firstPage !== undefined && !pool.includes(firstPage)) {
-    creditSplitNumbers(sim, ref.splits, [['page_0', firstPage]], pool, tuning.splitNumberCredit);
+  // The issue must not take a piece of the volume or the first page split by a stray space ("1 47, 11" for volume
+  // 147, issue 1; "6, 2 11" for page 211 of issue 2).
+  if (tuning.splitNumberCredit > 0) {
+    const volumeNumber = volume === undefined ? undefined : numbersIn(volume)[0];
+    creditSplitNumbers(
+      sim,
+      ref.splits,
+      [
+        ['volume_0', volumeNumber],
+        ['page_0', firstPage !== undefined && !pool.includes(firstPage) ? firstPage : undefined],
+      ],
+      pool,
+      tuning.splitNumberCredit,
+    );
   }
+  // Nor a first page printed as the start of a range ("15, 3–9" for issue 3, pages 3-9).
   const firstPageStartsRange = firstPage !== undefined && pool.includes(firstPage) && ref.rangeEnds.has(firstPage);
   if (firstPageStartsRange && (sim.stringWeight('page_0') ?? 0) === 0) scoreNumbers(sim, 'page', firstPage, pool);
   const firstPageRead = (sim.stringWeight('page_0') ?? 0) > 0;
