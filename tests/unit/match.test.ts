@@ -195,10 +195,30 @@ describe('validation features', () => {
     expect(d.similarity).toBe(0);
   });
 
-  it('requires article-specific evidence: one author in a journal year names nothing in particular', () => {
+  it('requires article-specific evidence: one of several authors in a journal year names nothing in particular', () => {
     const d = explainValidation(prepareReference('Mantovani, A. Nature 2008.'), TARGET);
     expect(d.support).toBeGreaterThanOrEqual(3);
     expect(d.rejected).toBe('not-specific');
+  });
+
+  it('takes the record\'s whole author list in its journal and year as specific, when the string says nothing else', () => {
+    const single = work({ DOI: '10.1/s', author: [{ given: 'Alberto', family: 'Mantovani' }], volume: undefined, issue: undefined, page: undefined });
+    for (const printed of ['(1) Mantovani, A. Nature 2008.', '1 A. Mantovani, Nature (2008).']) {
+      const d = explainValidation(prepareReference(printed), single);
+      expect(d.rejected).toBeUndefined();
+      expect(d.similarity).toBeGreaterThan(0.8);
+    }
+    // Not with initials of another given name, another name, a year off by one, or a number the record lacks.
+    for (const printed of [
+      '(1) Mantovani, P. Nature 2008.',
+      '(1) Mantovani, A.; Sica, A. Nature 2008.',
+      '(1) Mantovani, A. Nature 2009.',
+      '(1) Mantovani, A. Nature 2008, 12.',
+    ]) {
+      expect(explainValidation(prepareReference(printed), single).rejected, printed).toBeDefined();
+    }
+    // Nor when the record has a volume the string does not print.
+    expect(explainValidation(prepareReference('(1) Mantovani, A. Nature 2008.'), { ...single, volume: '454' }).rejected).toBe('not-specific');
   });
 
   it('takes several of the record\'s authors, or one author and the volume, in the journal and year as specific', () => {

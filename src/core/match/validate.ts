@@ -8,8 +8,9 @@
  *  - absence is not evidence: no penalty for an issue, last page or title number the string does not print,
  *    nor for the printed year when the record has none;
  *  - the supports must include something article-specific (a non-generic title, a first page other than a bare
- *    "1", or, for title-less styles, two of the record's authors or one and the volume in the journal's year), the
- *    journal title counts as a support, and a volume equal to the single printed year counts once;
+ *    "1", or, for title-less styles, two of the record's authors or one and the volume in the journal's year, or
+ *    its whole author list in the journal's exact year with nothing else printed), the journal title counts as a
+ *    support, and a volume equal to the single printed year counts once;
  *  - a number with one OCR-misread character ("2n06") gets half credit instead of counting against;
  *  - a word split by a stray space, run together with the next, or with one misread character is explained;
  *  - a number split by a stray space ("(20 06)") counts whole when the record holds the whole, and one split and
@@ -36,7 +37,7 @@ import {
 import { partialRatio, withinEditsOfSubstring } from './fuzzy';
 import { GenJaccard } from './jaccard';
 import { canonicalNumber, contentWords, expandPageRanges, normalizeText, numbersIn, searchQueryText } from './text';
-import type { Candidate, ValidateOptions, ValidationTuning } from './types';
+import type { Candidate, CandidateName, ValidateOptions, ValidationTuning } from './types';
 
 /** Tuned on the tune half of shared/eval/matching-tune.jsonl (see scripts/eval-match.ts). */
 export const DEFAULT_TUNING: ValidationTuning = {
@@ -412,6 +413,21 @@ function creditSplitNumbers(
 /** Where the name (≥ 2 characters) first stands as whole words in the normalised string, or -1. */
 function namePosition(norm: string, name: string): number {
   return name.length < 2 ? -1 : ` ${norm} `.indexOf(` ${name} `);
+}
+
+/** Whether the string prints initials beside the name's family name, none of them its given name's ("Zhu, Y." for Lan Zhu). */
+function initialsDisagree(ref: PreparedReference, name: CandidateName | undefined): boolean {
+  const given = typeof name?.given === 'string' ? normalizeText(name.given) : '';
+  const family = typeof name?.family === 'string' ? normalizeText(name.family) : '';
+  const at = namePosition(ref.norm, family);
+  if (given === '' || at < 0) return false;
+  const isInitial = (w: string | undefined) => w !== undefined && /^\p{L}$/u.test(w);
+  const before = ref.norm.slice(0, at).split(' ').filter(Boolean);
+  const after = ref.norm.slice(at + family.length).split(' ').filter(Boolean);
+  const initials: string[] = [];
+  for (let i = before.length - 1; isInitial(before[i]); i--) initials.push(before[i]!);
+  for (let i = 0; isInitial(after[i]); i++) initials.push(after[i]!);
+  return initials.length > 0 && !initials.includes(given[0]!);
 }
 
 /**
@@ -830,16 +846,16 @@ export function explainValidation(
   // Page 1 starts countless e-only articles; only with its last page does it single one out.
   const pageIsSpecific =
     firstPageMatched && ((roman ? roman[1]!.toLowerCase() !== 'i' : canonicalNumber(pageNumbers[0] ?? '') !== '1') || lastPageMatched);
+  const names = [...new Set(families.map(normalizeText).filter((f) => f !== ''))];
   // No title or page printed (ACS, AIP, conference papers): several of the record's authors in the journal's
   // volume of that year still single a work out.
   const authorsSpecific =
     tuning.specificAuthorCount > 0 &&
     containerSupport &&
     (sim.stringWeight('year_0') ?? 0) > 0 &&
-    new Set(families.map(normalizeText).filter((f) => namePosition(ref.norm, f) >= 0)).size +
+    names.filter((f) => namePosition(ref.norm, f) >= 0).length +
       ((sim.stringWeight('volume_0') ?? 0) > 0 && !volumeIsYear ? 1 : 0) >=
       tuning.specificAuthorCount;
-  const specific = (titleSupport && titleIsSpecific) || pageIsSpecific || authorsSpecific;
 
   // The string prints a different year / first page than the record: evidence against, not just absence.
   if (year !== undefined && sim.stringWeight('year_0') === 0 && pool.some(isYearLike)) {
@@ -881,6 +897,20 @@ export function explainValidation(
   if (tuning.titleSubstitution && normTitle !== undefined && titleSubstituted(ref, normTitle, [container, ...families], sources)) {
     sim.set('title_substitution', 0, tuning.conflictWeight);
   }
+  // A title-less citation that prints the record's whole author list, its journal and its year, and nothing the record
+  // does not explain (another name, a title, a number), names that author's one work there: a second one would be
+  // retrieved beside it and tie.
+  const namedByAuthors =
+    names.length > 0 &&
+    containerSupport &&
+    sim.stringWeight('year_0') === 1 &&
+    (volume === undefined || (sim.stringWeight('volume_0') ?? 0) > 0) &&
+    (page === undefined || firstPageMatched) &&
+    pool.length === 0 &&
+    !sources.includes(WordSource.None) &&
+    names.every((f) => namePosition(ref.norm, f) >= 0) &&
+    !initialsDisagree(ref, candidateNames(cand)[0]);
+  const specific = (titleSupport && titleIsSpecific) || pageIsSpecific || authorsSpecific || namedByAuthors;
   pool.forEach((_n, i) => sim.set(`rest_${i}`, 0, tuning.restWeight));
 
   // Without a number (no year, volume or page printed), only a specific title with its first author and its journal or
