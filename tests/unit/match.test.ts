@@ -221,6 +221,21 @@ describe('validation features', () => {
     expect(explainValidation(prepareReference('(1) Mantovani, A. Nature 2008.'), { ...single, volume: '454' }).rejected).toBe('not-specific');
   });
 
+  it('takes a short title printed whole in its journal and year as specific, unless it is front matter', () => {
+    const entry = (DOI: string, title: string) => work({ DOI, title: [title], author: [], 'container-title': ['Oxford Music Online'],
+      volume: undefined, issue: undefined, page: undefined, issued: { 'date-parts': [[2003]] } });
+    const ref = prepareReference('“Wade, Jimmy.” 2003. Oxford Music Online.');
+    const wade = explainValidation(ref, entry('10.1/wade', 'Wade, Jimmy'));
+    expect(wade.rejected).toBeUndefined();
+    expect(wade.similarity).toBeGreaterThan(0.8);
+    // A title the string prints only nearly ("Woode, Jimmy"), or one that recurs in every volume, names nothing.
+    expect(explainValidation(ref, entry('10.1/woode', 'Woode, Jimmy')).rejected).toBeDefined();
+    for (const title of ['Contents', '7. Literatur', 'Front Matter']) {
+      const d = explainValidation(prepareReference(`“${title}.” 2003. Oxford Music Online.`), entry('10.1/fm', title));
+      expect(d.rejected, title).toBe('not-specific');
+    }
+  });
+
   it('takes several of the record\'s authors, or one author and the volume, in the journal and year as specific', () => {
     // A record without volume or pages, as conference papers often are.
     const paper = work({ DOI: '10.1/conf', volume: undefined, issue: undefined, page: undefined });

@@ -648,6 +648,26 @@ function titleSubstituted(
   );
 }
 
+/**
+ * Titles of front and back matter, and of sections, that recur in every issue or book ("Contents", "7. Literatur"):
+ * they name no work.
+ */
+const FRONT_MATTER_TITLES = new Set([
+  'abbreviations', 'abstracts', 'acknowledgements', 'acknowledgments', 'advertisement', 'announcements', 'anhang',
+  'appendix', 'back matter', 'backmatter', 'bibliography', 'book reviews', 'books received', 'contents',
+  'contributors', 'correspondence', 'cover', 'covers', 'cover image', 'diskussion', 'discussion', 'editorial',
+  'editorial board', 'einleitung', 'errata', 'erratum', 'corrigendum', 'foreword', 'front matter', 'frontmatter',
+  'glossary', 'impressum', 'imprint', 'in this issue', 'index', 'inhalt', 'inhaltsverzeichnis', 'introduction',
+  'issue information', 'letters', 'list of contributors', 'literatur', 'literature', 'masthead', 'news', 'notes',
+  'preface', 'references', 'register', 'sachregister', 'subject index', 'author index', 'table of contents',
+  'title page', 'titelei', 'vorwort', 'nachwort', 'conclusion', 'conclusions',
+]);
+
+function isFrontMatter(normTitle: string): boolean {
+  const core = normTitle.replace(/^(?:\d+ )+/, '');
+  return core.length < 4 || FRONT_MATTER_TITLES.has(core);
+}
+
 /** Length of the longest run of `value` in `list`. */
 function longestRun<T>(list: readonly T[], value: T): number {
   let best = 0;
@@ -900,17 +920,24 @@ export function explainValidation(
   // A title-less citation that prints the record's whole author list, its journal and its year, and nothing the record
   // does not explain (another name, a title, a number), names that author's one work there: a second one would be
   // retrieved beside it and tie.
-  const namedByAuthors =
-    names.length > 0 &&
-    containerSupport &&
+  const nothingElse =
     sim.stringWeight('year_0') === 1 &&
     (volume === undefined || (sim.stringWeight('volume_0') ?? 0) > 0) &&
     (page === undefined || firstPageMatched) &&
     pool.length === 0 &&
-    !sources.includes(WordSource.None) &&
     names.every((f) => namePosition(ref.norm, f) >= 0) &&
     !initialsDisagree(ref, candidateNames(cand)[0]);
-  const specific = (titleSupport && titleIsSpecific) || pageIsSpecific || authorsSpecific || namedByAuthors;
+  const namedByAuthors = nothingElse && names.length > 0 && containerSupport && !sources.includes(WordSource.None);
+  // So does a short title printed whole that is not front matter ("Wade, Jimmy" in Oxford Music Online, not "Contents").
+  const namedByShortTitle =
+    nothingElse &&
+    normTitle !== undefined &&
+    !titleIsSpecific &&
+    namePosition(ref.norm, normTitle) >= 0 &&
+    !isFrontMatter(normTitle) &&
+    (containerSupport || container === undefined);
+  const specific =
+    (titleSupport && titleIsSpecific) || pageIsSpecific || authorsSpecific || namedByAuthors || namedByShortTitle;
   pool.forEach((_n, i) => sim.set(`rest_${i}`, 0, tuning.restWeight));
 
   // Without a number (no year, volume or page printed), only a specific title with its first author and its journal or
