@@ -258,6 +258,24 @@ describe('validation features', () => {
     expect(explainValidation(prepareReference('1 A. Mantovani, Nature 454, 43b (2008).'), TARGET).features.year_0).toEqual([1, 1]);
   });
 
+  it('reads a number with a letter put in between its digits, and a long garbled number of the title or journal', () => {
+    // "4N36" for page 436, "20W08" for 2008.
+    const inserted = explainValidation(prepareReference('1 A. Mantovani and P. Allavena, Nature 454, 4N36 (20W08).'), TARGET);
+    expect(inserted.features.page_0).toEqual([1, 0.5]);
+    expect(inserted.features.year_0).toEqual([1, 0.5]);
+    expect(inserted.unmatchedNumbers).toEqual([]);
+    // Not in a short number: "4N5" is not volume 45.
+    const short = explainValidation(prepareReference('1 A. Mantovani, Nature 4N5, 436 (2008).'), work({ DOI: '10.1/v', volume: '45' }));
+    expect(short.features.volume_0).toEqual([1, 0]);
+    // "Congress 20C0" for Structures Congress 2010; a garbled short one ("Leg 3z") could be any number.
+    const congress = work({ DOI: '10.1/c', 'container-title': ['Structures Congress 2010'], volume: undefined, issue: undefined,
+      page: undefined, issued: { 'date-parts': [[2010]] } });
+    const text = explainValidation(prepareReference('Mantovani, A. (2010). Cancer-related inflammation. Structures Congress 20C0.'), congress);
+    expect(text.unmatchedNumbers).toEqual([]);
+    const leg = work({ DOI: '10.1/l', title: ['Mineralogy data from Leg 36'], volume: undefined, issue: undefined, page: undefined });
+    expect(explainValidation(prepareReference('Mantovani, A. (2008). Mineralogy data from Leg 3z. Nature.'), leg).unmatchedNumbers).toEqual(['3']);
+  });
+
   it('joins a number a PDF split with a stray space ("(20 08)", "4 36") when the record holds the whole', () => {
     const split = explainValidation(prepareReference('1 A. Mantovani and P. Allavena, Nature 454, 4 36 (20 08).'), TARGET);
     expect(split.unmatchedNumbers).toEqual([]);

@@ -11,7 +11,8 @@
  *    "1", or, for title-less styles, two of the record's authors or one and the volume in the journal's year, or
  *    its whole author list in the journal's exact year with nothing else printed), the journal title counts as a
  *    support, and a volume equal to the single printed year counts once;
- *  - a number with one OCR-misread character ("2n06") gets half credit instead of counting against;
+ *  - a number with one OCR-misread character ("2n06"), or a letter put in between its digits ("1N099"), gets half
+ *    credit instead of counting against;
  *  - a word split by a stray space, run together with the next, or with one misread character is explained;
  *  - a number split by a stray space ("(20 06)") counts whole when the record holds the whole, and one split and
  *    misread at once ("(20 1R)") gets half credit; a first page so read counts as support like a plain one;
@@ -128,6 +129,9 @@ function asidesIn(text: string): string[] {
 }
 
 /** A token of 2-5 characters, one of them a letter among digits: where OCR misread a digit ("2n06", "201A"). */
+/** Digits from which a number of the title or journal may be read garbled. */
+const GARBLED_TEXT_NUMBER = 4;
+
 function isGarbledNumber(token: string): boolean {
   return token.length >= 2 && token.length <= 5 && /\d/.test(token) && token.replace(/\d/g, '').length === 1;
 }
@@ -333,8 +337,15 @@ function creditNoisyNumbers(
   }
 }
 
-/** Whether `token` reads as `target` with its one letter in place of a digit. */
+/**
+ * Whether `token` reads as `target` with its one letter in place of a digit, or, in a number of at least three digits,
+ * a letter put in between two ("1N099" for 1099).
+ */
 function garbledMatches(token: string, target: string): boolean {
+  if (token.length === target.length + 1 && target.length >= 3) {
+    const at = token.search(/\D/);
+    return at > 0 && at < target.length && token.slice(0, at) + token.slice(at + 1) === target;
+  }
   if (token.length !== target.length) return false;
   for (let i = 0; i < token.length; i++) {
     if (token[i] !== target[i] && /\d/.test(token[i]!)) return false;
@@ -785,14 +796,17 @@ export function explainValidation(
     ['issue_0', issue === undefined ? undefined : numbersIn(issue)[0]],
     ['pageend_0', pageNumbers[1]],
   ];
+  const textNumbers = [title, container].flatMap((field, f) =>
+    numbersIn(field ?? '').map((n, i): [string, string] => [`${f === 0 ? 'title' : 'ctitle'}_${i}`, n]),
+  );
   if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0) {
-    creditGarbledNumbers(sim, ref.garbled, numberFields, pool, tuning.garbledNumberCredit);
+    // A garbled number of the title or journal counts only with most of its digits in place ("Congress 20C0", not
+    // "Leg 3z", which could be any).
+    const longTextNumbers = textNumbers.filter(([, n]) => n.length >= GARBLED_TEXT_NUMBER);
+    creditGarbledNumbers(sim, ref.garbled, [...numberFields, ...longTextNumbers], pool, tuning.garbledNumberCredit);
   }
   if (tuning.splitNumberCredit > 0 && ref.splits.length > 0) {
-    // A split number of the title or journal ("for 20 07") joins whole; a garbled one ("Leg 3z") could be any.
-    const textNumbers = [title, container].flatMap((field, f) =>
-      numbersIn(field ?? '').map((n, i): [string, string] => [`${f === 0 ? 'title' : 'ctitle'}_${i}`, n]),
-    );
+    // A split number of the title or journal ("for 20 07") joins whole.
     creditSplitNumbers(sim, ref.splits, [...numberFields, ...textNumbers], pool, tuning.splitNumberCredit);
   }
   const pageBefore = (sim.stringWeight('page_0') ?? 0) > 0;
