@@ -195,6 +195,23 @@ describe('validation features', () => {
     expect(d.similarity).toBe(0);
   });
 
+  it('takes a long title printed whole with its exact year for a record that has nothing else', () => {
+    const report = work({ DOI: '10.1/report', title: ['Acceptance of spent nuclear fuel in multiple element sealed canisters'],
+      author: [], 'container-title': undefined, volume: undefined, issue: undefined, page: undefined, issued: { 'date-parts': [[1990]] } });
+    const printed = '“Acceptance of Spent Nuclear Fuel in Multiple Element Sealed Canisters.” (1990): n. pag.';
+    const d = explainValidation(prepareReference(printed), report);
+    expect(d.support).toBe(2);
+    expect(d.rejected).toBeUndefined();
+    expect(d.similarity).toBeGreaterThan(0.8);
+    // Not another year, a short title, a title printed only in part, or with words the record does not explain.
+    for (const other of [printed.replace('1990', '1991'), 'Jones, A. ed. “Acceptance of Spent Nuclear Fuel in Multiple Element Sealed Canisters.” (1990).',
+      '“Acceptance of Spent Nuclear Fuel in Multiple Element Canisters.” (1990).']) {
+      expect(explainValidation(prepareReference(other), report).rejected, other).toBe('support');
+    }
+    const short = work({ ...report, DOI: '10.1/short', title: ['Militarism'] });
+    expect(explainValidation(prepareReference('“Militarism.” (1990): n. pag.'), short).rejected).toBe('support');
+  });
+
   it('requires article-specific evidence: one of several authors in a journal year names nothing in particular', () => {
     const d = explainValidation(prepareReference('Mantovani, A. Nature 2008.'), TARGET);
     expect(d.support).toBeGreaterThanOrEqual(3);

@@ -129,6 +129,9 @@ function asidesIn(text: string): string[] {
 }
 
 /** A token of 2-5 characters, one of them a letter among digits: where OCR misread a digit ("2n06", "201A"). */
+/** Characters of a title that, printed whole with its year, names a record that has nothing else (normalised). */
+const LONG_TITLE = 25;
+
 /** Digits from which a number of the title or journal may be read garbled. */
 const GARBLED_TEXT_NUMBER = 4;
 
@@ -958,9 +961,19 @@ export function explainValidation(
   // book names a work.
   const namedWithoutNumbers =
     titleSupport && titleIsSpecific && containerSupport && authorSimilarity !== undefined && authorSimilarity > FUZZY_SUPPORT;
+  // A record with nothing but a title and a year (a report, a book without authors) is named by a long title printed
+  // whole with its exact year and nothing else: two supports are all it has.
+  const namedByTitleAndYear =
+    nothingElse &&
+    names.length === 0 &&
+    container === undefined &&
+    normTitle !== undefined &&
+    normTitle.length >= LONG_TITLE &&
+    namePosition(ref.norm, normTitle) >= 0 &&
+    !sources.includes(WordSource.None);
   const rejected =
     ref.numbers.length === 0 && !namedWithoutNumbers ? 'no-numbers'
-      : support < MIN_SUPPORT ? 'support'
+      : support < MIN_SUPPORT && !namedByTitleAndYear ? 'support'
       : !specific ? 'not-specific'
       : undefined;
   let verbatim: number | undefined;
