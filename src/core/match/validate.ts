@@ -9,8 +9,9 @@
  *    nor for the printed year when the record has none;
  *  - the supports must include something article-specific (a non-generic title, a first page other than a bare
  *    "1", or, for title-less styles, two of the record's authors or one and the volume in the journal's year, or
- *    its whole author list in the journal's exact year with nothing else printed), the journal title counts as a
- *    support, and a volume equal to the single printed year counts once;
+ *    its whole author list in the journal's exact year with nothing else printed, or a short title printed whole
+ *    that is not front matter), the journal title counts as a support, and a volume equal to the single printed
+ *    year counts once; a record with only a title and a year is named by a long title printed whole with that year;
  *  - a number with one OCR-misread character ("2n06"), or a letter put in between its digits ("1N099"), gets half
  *    credit instead of counting against;
  *  - a word split by a stray space, run together with the next, or with one misread character is explained;
@@ -934,9 +935,8 @@ export function explainValidation(
   if (tuning.titleSubstitution && normTitle !== undefined && titleSubstituted(ref, normTitle, [container, ...families], sources)) {
     sim.set('title_substitution', 0, tuning.conflictWeight);
   }
-  // A title-less citation that prints the record's whole author list, its journal and its year, and nothing the record
-  // does not explain (another name, a title, a number), names that author's one work there: a second one would be
-  // retrieved beside it and tie.
+  // Nothing printed disagrees with the record: its exact year, its volume and first page if it has them, all its names
+  // (initials agreeing), and no number it does not explain.
   const nothingElse =
     sim.stringWeight('year_0') === 1 &&
     (volume === undefined || (sim.stringWeight('volume_0') ?? 0) > 0) &&
@@ -944,6 +944,8 @@ export function explainValidation(
     pool.length === 0 &&
     names.every((f) => namePosition(ref.norm, f) >= 0) &&
     !initialsDisagree(ref, candidateNames(cand)[0]);
+  // A title-less citation that prints that, the record's journal, and no word it does not explain (another name or a
+  // title) names the author's one work there: a second one would be retrieved beside it and tie.
   const namedByAuthors = nothingElse && names.length > 0 && containerSupport && !sources.includes(WordSource.None);
   // So does a short title printed whole that is not front matter ("Wade, Jimmy" in Oxford Music Online, not "Contents").
   const namedByShortTitle =
