@@ -168,6 +168,19 @@ describe('validation features', () => {
     expect(d.similarity).toBeLessThan(explainValidation(prepareReference(REF), TARGET).similarity);
   });
 
+  it('counts a page range in Roman numerals against a record without it (a book\'s preface, not the book)', () => {
+    const book = work({ DOI: '10.1/book', title: ['Designing a structured cabling system to ISO 11801'], author: [{ family: 'Elliott', given: 'Barry J' }],
+      'container-title': undefined, volume: undefined, issue: undefined, page: undefined, issued: { 'date-parts': [[2002]] } });
+    const preface = explainValidation(prepareReference('Elliott, B. (2002). Preface. Designing a Structured Cabling System to ISO 11801, ix–x.'), book);
+    expect(preface.unmatchedNumbers).toEqual(['ix–x']);
+    expect(preface.similarity).toBeLessThan(0.8);
+    const whole = explainValidation(prepareReference('Elliott, B. (2002). Designing a Structured Cabling System to ISO 11801.'), book);
+    expect(whole.similarity).toBeGreaterThan(0.8);
+    // The record's own Roman pages, or numerals of its title, are not.
+    expect(explainValidation(prepareReference('(1) Elliott, B. Preface. Designing 2002, ix–x.'), { ...book, title: ['Preface'], page: 'ix-x' })
+      .unmatchedNumbers).toEqual([]);
+  });
+
   it('penalises a different printed year more than a missing one', () => {
     const other = explainValidation(prepareReference(REF.replace('2008', '1995')), TARGET);
     const none = explainValidation(prepareReference(REF.replace('(2008) ', '')), TARGET);

@@ -107,6 +107,8 @@ export interface PreparedReference {
   printedFolded: string;
   /** The words of `norm`. */
   wordSet: ReadonlySet<string>;
+  /** A page range printed in Roman numerals ("ix–x"), if any. */
+  romanRange: string | undefined;
 }
 
 const MONTH =
@@ -198,6 +200,7 @@ export function prepareReference(refString: string): PreparedReference {
     printed,
     printedFolded: printed.toLowerCase(),
     wordSet: new Set(norm.split(' ')),
+    romanRange: ROMAN_RANGE_RE.exec(text)?.[0],
   };
 }
 
@@ -241,6 +244,9 @@ function asPrinted(s: string): string {
 }
 
 /** A page or page range in Roman numerals ("iii", "vii-viii", "I–VIII"), as front matter is paged. */
+/** A page range in lower-case Roman numerals, as front matter is paged ("ix–x", "vii-xii"). */
+const ROMAN_NUMERAL = '(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})';
+const ROMAN_RANGE_RE = new RegExp(`(?<![\\p{L}\\p{N}])${ROMAN_NUMERAL}\\s?[-\u2010-\u2015\u2212]\\s?${ROMAN_NUMERAL}(?![\\p{L}\\p{N}])`, 'u');
 const ROMAN_PAGES_RE = /^([ivxlcdm]+)(?:\s*[-\u2010-\u2015\u2212]\s*([ivxlcdm]+))?$/i;
 
 const PAGE_RANGE_RE = /(?<![\d._])(\d+)-(\d+)(?![\d_]|\.\d)/g;
@@ -789,6 +795,8 @@ export function explainValidation(
     if (end !== undefined) removeOne(pool, end);
   };
   if ((sim.stringWeight('page_0') ?? 0) > 0) dropRangeEnd();
+  // A page range in Roman numerals ("ix–x") the record does not have counts against it as an unexplained number would.
+  if (!roman && ref.romanRange !== undefined && !ROMAN_RANGE_RE.test(title ?? '')) pool.push(ref.romanRange);
   scoreNumbers(sim, 'title', title, pool, true);
   scoreNumbers(sim, 'ctitle', container, pool, true);
 
