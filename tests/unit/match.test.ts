@@ -162,10 +162,17 @@ describe('validation features', () => {
     expect(d.features['page_0']).toEqual([1, 0]);
   });
 
-  it('gives half credit for a year off by one', () => {
+  it('gives half credit for a year off by one beside the volume or first page, as online and print years differ', () => {
     const d = explainValidation(prepareReference(REF.replace('2008', '2009')), TARGET);
     expect(d.features['year_0']).toEqual([1, 0.5]);
     expect(d.similarity).toBeLessThan(explainValidation(prepareReference(REF), TARGET).similarity);
+    // Without them, the next year's work of the same name is another one (a conference's 2006 and 2007 proceedings).
+    const proceedings = work({ DOI: '10.1/p', volume: undefined, issue: undefined, page: undefined,
+      'container-title': ['Science with the New Generation of High Energy Gamma-Ray Experiments'], issued: { 'date-parts': [[2006]] } });
+    const printed = 'Mantovani, A. (2007). Cancer-related inflammation. Science with the New Generation of High Energy Gamma-Ray Experiments.';
+    const next = explainValidation(prepareReference(printed), proceedings);
+    expect(next.features['year_0']).toEqual([1, 0]);
+    expect(next.similarity).toBeLessThan(0.8);
   });
 
   it('counts a page range in Roman numerals against a record without it (a book\'s preface, not the book)', () => {

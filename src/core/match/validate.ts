@@ -856,7 +856,7 @@ export function explainValidation(
     }
   }
 
-  if (yearNum !== undefined && sim.stringWeight('year_0') === 0) {
+  if (yearNum !== undefined && sim.stringWeight('year_0') === 0 && ((sim.stringWeight('volume_0') ?? 0) > 0 || firstPageMatched)) {
     if (removeOne(pool, String(yearNum - 1)) || removeOne(pool, String(yearNum + 1))) sim.set('year_0', 1, 0.5);
   }
   // Records without a year (sparse metadata): one printed year is not evidence against them.
