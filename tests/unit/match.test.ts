@@ -575,6 +575,35 @@ describe('validation features', () => {
     expect(explainValidation(prepareReference(us), colour).features.title_substitution).toBeUndefined();
   });
 
+  it('counts a notice against a title-less string that prints another page: the page of the work its title cites', () => {
+    const erratum = work({ DOI: '10.1/erratum', title: ['Erratum: MSXα calculation of adiabatic potential energy surfaces [J. Chem. Phys. 77, 2460 (1982)]'],
+      author: [{ family: 'Chermette', given: 'H.' }, { family: 'Pedrini', given: 'C.' }], 'container-title': ['The Journal of Chemical Physics'],
+      volume: '77', issue: '12', page: '6350-6350', issued: { 'date-parts': [[1982]] } });
+    const original = explainValidation(prepareReference('1 H. Chermette and C. Pedrini, The Journal of Chemical Physics 77, 2460 (1982).'), erratum);
+    expect(original.features.notice_conflict).toEqual([0, 2]);
+    expect(original.similarity).toBeLessThan(0.8);
+    // Title-less styles cite the notice itself at its own page, with nothing to say it is one.
+    const itself = explainValidation(prepareReference('1 H. Chermette and C. Pedrini, The Journal of Chemical Physics 77, 6350 (1982).'), erratum);
+    expect(itself.features.notice_conflict).toBeUndefined();
+    expect(itself.similarity).toBeGreaterThan(0.8);
+  });
+
+  it('reads a last page only beside the first page or after a dash: printed alone, it is the next work\'s first page', () => {
+    const paper = work({ DOI: '10.1/p', author: [{ family: 'Faustov', given: 'V. I.' }, { family: 'Smit', given: 'W. A.' }],
+      'container-title': ['Bulletin of the Academy of Sciences of the USSR'], volume: '38', issue: '7', page: '1439-1445', issued: { 'date-parts': [[1989]] } });
+    const next = explainValidation(prepareReference('1 V.I. Faustov and W.A. Smit, Bulletin of the Academy of Sciences of the USSR 38, 1445 (1989).'), paper);
+    expect(next.features.pageend_0).toBeUndefined();
+    expect(next.unmatchedNumbers).toEqual(['1445']);
+    expect(next.similarity).toBeLessThan(0.8);
+    // A first page garbled past reading ("1JJ9–1445") leaves the range's end to count.
+    const garbled = explainValidation(prepareReference('1 V.I. Faustov and W.A. Smit, Bulletin of the Academy of Sciences of the USSR 38, 1JJ9–1445 (1989).'), paper);
+    expect(garbled.features.pageend_0).toEqual([1, 1]);
+    // A page that is not a plain range ("2_108-2_116") keeps its numbers as they come.
+    const parts = work({ DOI: '10.1/parts', author: [{ family: 'Watanabe', given: 'K.' }], 'container-title': ['IEICE Communications Society Magazine'],
+      volume: '2007', issue: '2', page: '2_108-2_116', issued: { 'date-parts': [[2007]] } });
+    expect(explainValidation(prepareReference('1 K. Watanabe, IEICE Communications Society Magazine 2007, 2_108 (2007).'), parts).unmatchedNumbers).toEqual([]);
+  });
+
   it('counts an erratum or retraction notice against a string that does not say it cites one', () => {
     const notice = work({ DOI: '10.1/erratum', title: ['F.. Erratum: Cancer-related inflammation'] });
     expect(explainValidation(prepareReference(REF), notice).features.notice_conflict).toEqual([0, 2]);

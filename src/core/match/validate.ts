@@ -689,6 +689,14 @@ function isFrontMatter(normTitle: string): boolean {
   return core.length < 4 || FRONT_MATTER_TITLES.has(core);
 }
 
+/** A record's page field that is a plain page range ("1439-1445", "S213-S217"; not "2_108-2_116"). */
+const PAGE_SPAN_RE = /^[a-z]?\d+[a-z]?\s*[-\u2010-\u2015\u2212]\s*[a-z]?\d+[a-z]?$/i;
+
+/** Whether `text` prints the page after a dash, as a range's end, whatever its first page reads ("45F–467", "–S217"). */
+function printedAsRangeEnd(text: string, page: string): boolean {
+  return new RegExp(`[-\u2010-\u2015\u2212]\\s?[a-z]?0*${page}(?!\\d)`, 'i').test(text);
+}
+
 /** Length of the longest run of `value` in `list`. */
 function longestRun<T>(list: readonly T[], value: T): number {
   let best = 0;
@@ -780,7 +788,17 @@ export function explainValidation(
   } else {
     scoreNumbers(sim, 'page', pageNumbers[0], pool);
   }
-  scoreNumbers(sim, 'pageend', pageNumbers.slice(1).join(' '), pool, true);
+  // The last page of a range counts only beside its first page, or printed after a dash: printed alone, it is the first
+  // page of the next work ("38, 1445" is not the record at 1439-1445). Not so a page of other parts ("1356.3", "2_108").
+  const lastPage = pageNumbers[1] === undefined ? undefined : canonicalNumber(pageNumbers[1]);
+  if (
+    lastPage === undefined ||
+    !PAGE_SPAN_RE.test(page?.trim() ?? '') ||
+    (sim.stringWeight('page_0') ?? 0) > 0 ||
+    printedAsRangeEnd(ref.printed, lastPage)
+  ) {
+    scoreNumbers(sim, 'pageend', pageNumbers.slice(1).join(' '), pool, true);
+  }
   // Front matter is paged in Roman numerals ("vii–viii", "II"): no digits to compare, the numeral as a word.
   const roman = page !== undefined && pageNumbers.length === 0 ? ROMAN_PAGES_RE.exec(page.trim()) : null;
   if (roman) {
@@ -937,7 +955,8 @@ export function explainValidation(
   // A string that prints a title without saying it is an erratum or retraction notice cites the work, not its notice.
   // (Title-less styles cite notices with nothing to say so.)
   const notice = normTitle === undefined ? undefined : NOTICE_TITLE_RE.exec(normTitle)?.[1];
-  if (notice !== undefined && namePosition(ref.norm, notice) < 0 && titleSupport) {
+  // Nor does a title-less string that prints a page other than the notice's own (the page of the work its title cites).
+  if (notice !== undefined && namePosition(ref.norm, notice) < 0 && (titleSupport || (page !== undefined && !firstPageMatched))) {
     sim.set('notice_conflict', 0, tuning.conflictWeight);
   }
   if (tuning.titleSubstitution && normTitle !== undefined && titleSubstituted(ref, normTitle, [container, ...families], sources)) {
