@@ -874,6 +874,8 @@ export function explainValidation(
     }
   }
 
+  // A year off by one (online and print years differ), beside the volume or first page: without them, the next year's
+  // work of that name is another one (a conference's 2006 and 2007 proceedings).
   if (yearNum !== undefined && sim.stringWeight('year_0') === 0 && ((sim.stringWeight('volume_0') ?? 0) > 0 || firstPageMatched)) {
     if (removeOne(pool, String(yearNum - 1)) || removeOne(pool, String(yearNum + 1))) sim.set('year_0', 1, 0.5);
   }
