@@ -132,12 +132,6 @@ function asidesIn(text: string): string[] {
 }
 
 /** A token of 2-5 characters, one of them a letter among digits: where OCR misread a digit ("2n06", "201A"). */
-/** Characters of a title that, printed whole with its year, names a record that has nothing else (normalised). */
-const LONG_TITLE = 25;
-
-/** Digits from which a number of the title or journal may be read garbled. */
-const GARBLED_TEXT_NUMBER = 4;
-
 function isGarbledNumber(token: string): boolean {
   return token.length >= 2 && token.length <= 5 && /\d/.test(token) && token.replace(/\d/g, '').length === 1;
 }
@@ -244,10 +238,12 @@ function asPrinted(s: string): string {
 }
 
 /** A page or page range in Roman numerals ("iii", "vii-viii", "I–VIII"), as front matter is paged. */
+const ROMAN_PAGES_RE = /^([ivxlcdm]+)(?:\s*[-\u2010-\u2015\u2212]\s*([ivxlcdm]+))?$/i;
+/** The dashes of page ranges, for patterns built from pieces. */
+const DASH = '[-\u2010-\u2015\u2212]';
 /** A page range in lower-case Roman numerals, as front matter is paged ("ix–x", "vii-xii"). */
 const ROMAN_NUMERAL = '(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})';
-const ROMAN_RANGE_RE = new RegExp(`(?<![\\p{L}\\p{N}])${ROMAN_NUMERAL}\\s?[-\u2010-\u2015\u2212]\\s?${ROMAN_NUMERAL}(?![\\p{L}\\p{N}])`, 'u');
-const ROMAN_PAGES_RE = /^([ivxlcdm]+)(?:\s*[-\u2010-\u2015\u2212]\s*([ivxlcdm]+))?$/i;
+const ROMAN_RANGE_RE = new RegExp(`(?<![\\p{L}\\p{N}])${ROMAN_NUMERAL}\\s?${DASH}\\s?${ROMAN_NUMERAL}(?![\\p{L}\\p{N}])`, 'u');
 
 const PAGE_RANGE_RE = /(?<![\d._])(\d+)-(\d+)(?![\d_]|\.\d)/g;
 
@@ -694,7 +690,7 @@ const PAGE_SPAN_RE = /^[a-z]?\d+[a-z]?\s*[-\u2010-\u2015\u2212]\s*[a-z]?\d+[a-z]
 
 /** Whether `text` prints the page after a dash, as a range's end, whatever its first page reads ("45F–467", "–S217"). */
 function printedAsRangeEnd(text: string, page: string): boolean {
-  return new RegExp(`[-\u2010-\u2015\u2212]\\s?[a-z]?0*${page}(?!\\d)`, 'i').test(text);
+  return new RegExp(`${DASH}\\s?[a-z]?0*${page}(?!\\d)`, 'i').test(text);
 }
 
 /** Length of the longest run of `value` in `list`. */
@@ -707,6 +703,12 @@ function longestRun<T>(list: readonly T[], value: T): number {
   }
   return best;
 }
+
+/** Characters of a title that, printed whole with its year, names a record that has nothing else (normalised). */
+const LONG_TITLE = 25;
+
+/** Digits from which a number of the title or journal may be read garbled. */
+const GARBLED_TEXT_NUMBER = 4;
 
 /** Shortest split-off piece, and shortest word with a misread character, that count as explained. */
 const NOISY_PIECE = 4;
@@ -913,13 +915,14 @@ export function explainValidation(
   const pageIsSpecific =
     firstPageMatched && ((roman ? roman[1]!.toLowerCase() !== 'i' : canonicalNumber(pageNumbers[0] ?? '') !== '1') || lastPageMatched);
   const names = [...new Set(families.map(normalizeText).filter((f) => f !== ''))];
+  const namesPrinted = names.filter((f) => namePosition(ref.norm, f) >= 0).length;
   // No title or page printed (ACS, AIP, conference papers): several of the record's authors in the journal's
   // volume of that year still single a work out.
   const authorsSpecific =
     tuning.specificAuthorCount > 0 &&
     containerSupport &&
     (sim.stringWeight('year_0') ?? 0) > 0 &&
-    names.filter((f) => namePosition(ref.norm, f) >= 0).length +
+    namesPrinted +
       ((sim.stringWeight('volume_0') ?? 0) > 0 && !volumeIsYear ? 1 : 0) >=
       tuning.specificAuthorCount;
 
@@ -971,17 +974,18 @@ export function explainValidation(
     (volume === undefined || (sim.stringWeight('volume_0') ?? 0) > 0) &&
     (page === undefined || firstPageMatched) &&
     pool.length === 0 &&
-    names.every((f) => namePosition(ref.norm, f) >= 0) &&
+    namesPrinted === names.length &&
     !initialsDisagree(ref, candidateNames(cand)[0]);
   // A title-less citation that prints that, the record's journal, and no word it does not explain (another name or a
   // title) names the author's one work there: a second one would be retrieved beside it and tie.
-  const namedByAuthors = nothingElse && names.length > 0 && containerSupport && !sources.includes(WordSource.None);
+  const everyWordExplained = !sources.includes(WordSource.None);
+  const titlePrintedWhole = normTitle !== undefined && namePosition(ref.norm, normTitle) >= 0;
+  const namedByAuthors = nothingElse && names.length > 0 && containerSupport && everyWordExplained;
   // So does a short title printed whole that is not front matter ("Wade, Jimmy" in Oxford Music Online, not "Contents").
   const namedByShortTitle =
     nothingElse &&
-    normTitle !== undefined &&
+    titlePrintedWhole &&
     !titleIsSpecific &&
-    namePosition(ref.norm, normTitle) >= 0 &&
     !isFrontMatter(normTitle) &&
     (containerSupport || container === undefined);
   const specific =
@@ -998,10 +1002,9 @@ export function explainValidation(
     nothingElse &&
     names.length === 0 &&
     container === undefined &&
-    normTitle !== undefined &&
+    titlePrintedWhole &&
     normTitle.length >= LONG_TITLE &&
-    namePosition(ref.norm, normTitle) >= 0 &&
-    !sources.includes(WordSource.None);
+    everyWordExplained;
   const rejected =
     ref.numbers.length === 0 && !namedWithoutNumbers ? 'no-numbers'
       : support < MIN_SUPPORT && !namedByTitleAndYear ? 'support'
