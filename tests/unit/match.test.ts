@@ -188,6 +188,21 @@ describe('validation features', () => {
       .unmatchedNumbers).toEqual([]);
   });
 
+  it('reads a page printed against a whole book as a citation of a part of it (a chapter or preface)', () => {
+    const book = work({ DOI: '10.1/book', title: ['Designing a structured cabling system to ISO 11801'], author: [{ family: 'Elliott', given: 'Barry J' }],
+      'container-title': undefined, volume: undefined, issue: undefined, page: undefined, issued: { 'date-parts': [[2002]] } });
+    // Title-less styles print the chapter's first page, or the preface's Roman pages, after the book's title.
+    for (const printed of ['1 B.J. ELLIOTT, Designing a Structured Cabling System to ISO 11801 129 (2002).', '(1) Elliott, B. Designing a Structured Cabling System to ISO 11801 2002, ix–x.']) {
+      const d = explainValidation(prepareReference(printed), book);
+      expect(d.features['part_conflict']).toBeDefined();
+      expect(d.similarity).toBeLessThan(0.8);
+    }
+    // The book itself, and a journal article whose pages the record lacks, are not parts of a book.
+    expect(explainValidation(prepareReference('1 B.J. ELLIOTT, Designing a Structured Cabling System to ISO 11801 (2002).'), book).similarity).toBeGreaterThan(0.8);
+    const article = explainValidation(prepareReference('1 B.J. ELLIOTT, Cabling Journal 12, 129 (2002).'), { ...book, 'container-title': ['Cabling Journal'], volume: '12' });
+    expect(article.features['part_conflict']).toBeUndefined();
+  });
+
   it('penalises a different printed year more than a missing one', () => {
     const other = explainValidation(prepareReference(REF.replace('2008', '1995')), TARGET);
     const none = explainValidation(prepareReference(REF.replace('(2008) ', '')), TARGET);

@@ -933,6 +933,11 @@ export function explainValidation(
   if (page !== undefined && !firstPageMatched && pool.some((n) => !isYearLike(n))) {
     sim.set('page_conflict', 0, tuning.conflictWeight);
   }
+  // A page printed against a whole book (no journal, volume or pages) cites a part of it: a chapter, or its preface
+  // at "ix–x". One digit may be noise or an edition.
+  if (container === undefined && volume === undefined && page === undefined && pool.some((n) => n.length > 1 && !isYearLike(n))) {
+    sim.set('part_conflict', 0, tuning.conflictWeight);
+  }
   if (authorSimilarity !== undefined && authorSimilarity < AUTHOR_CONFLICT) {
     sim.set('author_conflict', 0, tuning.authorConflictWeight);
   } else if (tuning.authorListConflict && authorListConflict(ref, families, tuning.noisyWords)) {
