@@ -4,7 +4,7 @@
  * Shared by scripts/eval-match.ts and tests/unit/match.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { candidateTitle, candidateYear } from '../../src/core/match/candidate.ts';
+import { candidateFirstAuthor, candidateTitle, candidateYear } from '../../src/core/match/candidate.ts';
 import {
   DEFAULT_THRESHOLD,
   DEFAULT_TUNING,
@@ -210,7 +210,7 @@ function disagrees(c: Candidate, ref: string): boolean {
  * Whether two records describe the same work, so that no string can tell them apart: same year, the same volume and
  * first page wherever both records give them, and titles equal once markup and punctuation are gone, or nearly so
  * (a spelling variant), or one holding the other whole (a dropped subtitle, a review's added byline) when both
- * records give the same first page. Issues are ignored: "02" and "2", or an issue one deposit left out.
+ * records give the same first page, or the same first author on the same page range of the same volume. Issues are ignored: "02" and "2", or an issue one deposit left out.
  */
 export function sameWork(a: Candidate, b: Candidate): boolean {
   if (candidateYear(a) !== candidateYear(b)) return false;
@@ -222,6 +222,14 @@ export function sameWork(a: Candidate, b: Candidate): boolean {
   const tb = normalizeText(candidateTitle(b) ?? '');
   if (ta === '' || tb === '') return false;
   if (ta === tb || ratio(ta, tb) >= 0.9) return true;
+  // Or one first author on the same pages (a range) of the same volume: one article deposited twice, its title written
+  // two ways (a review titled by the book it reviews, "BOOK REVIEW: … Rochester, VT: Schenkman, 2001.").
+  const range = (x: string | undefined) => x?.match(/^\D*(\d+)\D+(\d+)$/)?.slice(1).map((n) => n.replace(/^0+(?=\d)/, ''));
+  const [ra, rb] = [range(a.page), range(b.page)];
+  const author = (x: Candidate) => normalizeText(candidateFirstAuthor(x) ?? '');
+  if (ra && rb && ra[0] !== ra[1] && ra.join() === rb.join() && first(a.volume) !== undefined && author(a) !== '' && author(a) === author(b)) {
+    return true;
+  }
   const samePage = first(a.page) !== undefined && first(a.page) === first(b.page);
   const [short, long] = ta.length < tb.length ? [ta, tb] : [tb, ta];
   return samePage && ` ${long} `.includes(` ${short} `);

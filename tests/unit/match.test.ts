@@ -828,6 +828,15 @@ describe('offline evaluation helpers', () => {
     expect(sameWork(TARGET, { ...TARGET, DOI: 'x', page: '437' })).toBe(false);
     // Containment alone, without the same first page, is not enough.
     expect(sameWork(TARGET, { ...TARGET, DOI: 'x', title: ['Cancer-related inflammation and its treatment'], page: undefined })).toBe(false);
+    // One article deposited twice, its title written two ways: the same first author on the same page range.
+    const review = work({ DOI: '10.1353/ral.2004.0091', title: ['Women and the Amistad Connection--Sierra Leone Krio Society (review)'],
+      author: [{ family: 'Kande', given: 'Sylvie' }], volume: '35', page: '180-185', issued: { 'date-parts': [[2004]] } });
+    const deposit = { ...review, DOI: '10.2979/ral.2004.35.4.180', author: [{ family: 'Kandé', given: 'Sylvie' }],
+      title: ['BOOK REVIEW:Filomina Chioma Steady. WOMEN AND THE AMISTAD CONNECTION?SIERRA LEONE KRIO SOCIETY. Rochester, VT: Schenkman, 2001.'] };
+    expect(sameWork(review, deposit)).toBe(true);
+    // Not two reviews sharing one page, nor another author's pages.
+    expect(sameWork({ ...review, page: '180' }, { ...deposit, page: '180' })).toBe(false);
+    expect(sameWork(review, { ...deposit, author: [{ family: 'Steady', given: 'Filomina' }] })).toBe(false);
   });
 });
 
