@@ -210,7 +210,8 @@ function disagrees(c: Candidate, ref: string): boolean {
  * Whether two records describe the same work, so that no string can tell them apart: same year, the same volume and
  * first page wherever both records give them, and titles equal once markup and punctuation are gone, or nearly so
  * (a spelling variant), or one holding the other whole (a dropped subtitle, a review's added byline) when both
- * records give the same first page, or the same first author on the same page range of the same volume. Issues are ignored: "02" and "2", or an issue one deposit left out.
+ * records give the same first page; or the same first author on the same page range of the same volume. Issues are
+ * ignored: "02" and "2", or an issue one deposit left out.
  */
 export function sameWork(a: Candidate, b: Candidate): boolean {
   if (candidateYear(a) !== candidateYear(b)) return false;

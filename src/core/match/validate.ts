@@ -4,7 +4,8 @@
  * numbers (each consumed once), first-author name and relevance, a support rule, a penalty per unexplained number.
  * Additions, each measured on the tune half with scripts/eval-match.ts (precision first):
  *  - the string's words explained by the record (a different title or author list lowers the score);
- *  - conflicts (the string prints another year / first page, or another first author) cost extra;
+ *  - conflicts (the string prints another year / first page, or another first author, or a page of a whole book) cost
+ *    extra;
  *  - absence is not evidence: no penalty for an issue, last page or title number the string does not print,
  *    nor for the printed year when the record has none;
  *  - the supports must include something article-specific (a non-generic title, a first page other than a bare
