@@ -384,6 +384,19 @@ describe('validation features', () => {
     expect(once.unmatchedNumbers).toEqual([]);
   });
 
+  it('reads a garbled volume or first page before the issue can take a piece of it', () => {
+    // "4z4" for volume 454 of issue 4: half credit for the volume, and no "4" left over.
+    const volume = explainValidation(prepareReference('1 A. Mantovani, Nature 4z4, 436 (2008).'), { ...TARGET, issue: '4' });
+    expect(volume.features.volume_0).toEqual([1, 0.5]);
+    expect(volume.features.issue_0).toBeUndefined();
+    expect(volume.unmatchedNumbers).toEqual([]);
+    expect(volume.similarity).toBeGreaterThan(0.8);
+    // "4q6" for page 436 of issue 4.
+    const page = explainValidation(prepareReference('1 A. Mantovani, Nature 454, 4q6 (2008).'), { ...TARGET, issue: '4' });
+    expect(page.features.page_0).toEqual([1, 0.5]);
+    expect(page.unmatchedNumbers).toEqual([]);
+  });
+
   it('reads a number split by a stray space and misread at once, and counts a first page read so as printed', () => {
     // "(20 0R)": split and misread; "Y2 008)": a bracket read as a letter, then split.
     const year = explainValidation(prepareReference('1 A. Mantovani and P. Allavena, Nature 454, 436 (20 0R).'), TARGET);

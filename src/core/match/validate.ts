@@ -762,19 +762,14 @@ export function explainValidation(
   const pageNumbers = page === undefined ? [] : numbersIn(page);
   const firstPage = pageNumbers[0] === undefined ? undefined : canonicalNumber(pageNumbers[0]);
   // The issue must not take a piece of the volume or the first page split by a stray space ("1 47, 11" for volume
-  // 147, issue 1; "6, 2 11" for page 211 of issue 2).
+  // 147, issue 1; "6, 2 11" for page 211 of issue 2), or garbled ("1z7, 105" for volume 107 of issue 1).
+  const volumeNumber = volume === undefined ? undefined : numbersIn(volume)[0];
+  const unreadFirstPage = firstPage !== undefined && !pool.includes(firstPage) ? firstPage : undefined;
   if (tuning.splitNumberCredit > 0) {
-    const volumeNumber = volume === undefined ? undefined : numbersIn(volume)[0];
-    creditSplitNumbers(
-      sim,
-      ref.splits,
-      [
-        ['volume_0', volumeNumber],
-        ['page_0', firstPage !== undefined && !pool.includes(firstPage) ? firstPage : undefined],
-      ],
-      pool,
-      tuning.splitNumberCredit,
-    );
+    creditSplitNumbers(sim, ref.splits, [['volume_0', volumeNumber], ['page_0', unreadFirstPage]], pool, tuning.splitNumberCredit);
+  }
+  if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0) {
+    creditGarbledNumbers(sim, ref.garbled, [['volume_0', volumeNumber], ['page_0', unreadFirstPage]], pool, tuning.garbledNumberCredit);
   }
   // Nor a first page printed as the start of a range ("15, 3–9" for issue 3, pages 3-9).
   const firstPageStartsRange = firstPage !== undefined && pool.includes(firstPage) && ref.rangeEnds.has(firstPage);
