@@ -23,6 +23,7 @@ import {
   type Candidate,
 } from '../../src/core/match/index';
 import { partialRatioDp, withinEditsOfSubstring } from '../../src/core/match/fuzzy';
+import { GenJaccard } from '../../src/core/match/jaccard';
 import { parseCases, runCases, sameWork, score } from '../../scripts/lib/eval-match-core';
 import { buildSimSearch, parseSimRecords, SIM_MIN_NORMALIZED_SCORE } from '../../scripts/lib/sim-search';
 
@@ -201,6 +202,16 @@ describe('validation features', () => {
     expect(explainValidation(prepareReference('1 B.J. ELLIOTT, Designing a Structured Cabling System to ISO 11801 (2002).'), book).similarity).toBeGreaterThan(0.8);
     const article = explainValidation(prepareReference('1 B.J. ELLIOTT, Cabling Journal 12, 129 (2002).'), { ...book, 'container-title': ['Cabling Journal'], volume: '12' });
     expect(article.features['part_conflict']).toBeUndefined();
+  });
+
+  it('scores a similarity of exactly the threshold as the threshold, not a float error below it', () => {
+    // Four agreeing fields, a first page not printed and four fifths of the words explained: 4.8 / 6.
+    const sim = new GenJaccard();
+    for (const key of ['volume', 'year', 'issue', 'author']) sim.set(key, 1, 1);
+    sim.set('page', 1, 0);
+    sim.set('words', 1, 0.8);
+    expect(sim.similarity()).toBe(0.8);
+    expect(sim.similarity()).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
   });
 
   it('penalises a different printed year more than a missing one', () => {

@@ -22,7 +22,8 @@ export class GenJaccard {
       num += Math.min(c, s);
       den += Math.max(c, s);
     }
-    return den === 0 ? 1 : num / den;
+    // Rounded so that a score exactly at the threshold is not lost to float error (4.8 / 6 = 0.7999999999999999).
+    return den === 0 ? 1 : Math.round((num / den) * 1e12) / 1e12;
   }
 
   entries(): Record<string, [number, number]> {
