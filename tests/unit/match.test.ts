@@ -383,6 +383,11 @@ describe('validation features', () => {
     const volume = explainValidation(prepareReference('1 A. Mantovani, Nature 4 54, 436 (2008).'), { ...TARGET, issue: '4' });
     expect(volume.features.volume_0).toEqual([1, 1]);
     expect(volume.unmatchedNumbers).toEqual([]);
+    // Also with no space after the comma ("4 54,436"); "4 54.3" is no split.
+    const glued = explainValidation(prepareReference('1 A. Mantovani, Nature 4 54,436 (2008).'), { ...TARGET, issue: '4' });
+    expect(glued.features.volume_0).toEqual([1, 1]);
+    expect(glued.unmatchedNumbers).toEqual([]);
+    expect(prepareReference('Nature 4 54.3 (2008).').splits).toEqual([]);
     // A journal numbered by year, its year printed again split ("2008, 436 (20 08)"): each copy is read once.
     const byYear = work({ DOI: '10.1/y', volume: '2008', issue: undefined });
     const twice = explainValidation(prepareReference('1 A. Mantovani, Nature 2008, 436 (20 08).'), byYear);

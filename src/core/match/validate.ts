@@ -252,7 +252,7 @@ const PAGE_RANGE_RE = /(?<![\d._])(\d+)-(\d+)(?![\d_]|\.\d)/g;
 const TRUNCATED_RE = /(?:…|\.\s?\.\s?\.)\s*\p{L}|\bet\.?\s?al\b|\band others\b|\bu\.\s?a\./iu;
 
 // Two digit runs one space apart, overlapping pairs included ("1 9 88" gives "1 9" and "9 88").
-const SPLIT_RE = /(?<![\p{L}\p{N}.,])(\d{1,3}) (?=(\d{1,3})(?![\p{L}\p{N}]|[.,]\d))/gu;
+const SPLIT_RE = /(?<![\p{L}\p{N}.,])(\d{1,3}) (?=(\d{1,3})(?![\p{L}\p{N}]|\.\d))/gu;
 
 function splitNumbersIn(text: string): [string, string][] {
   return [...text.matchAll(SPLIT_RE)].map((m) => [m[1]!, m[2]!]);
