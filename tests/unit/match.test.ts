@@ -256,6 +256,10 @@ describe('validation features', () => {
     }
     const short = work({ ...report, DOI: '10.1/short', title: ['Militarism'] });
     expect(explainValidation(prepareReference('“Militarism.” (1990): n. pag.'), short).rejected).toBe('support');
+    // Every word of it in another order (a degraded string) names it too; a word of the title left out still does not.
+    const scrambled = '. nuclear Acceptance canisters spent of fuel multiple sealed element in. . 1990. . . ';
+    expect(explainValidation(prepareReference(scrambled), report).rejected).toBeUndefined();
+    expect(explainValidation(prepareReference(scrambled.replace('sealed ', '')), report).rejected).toBe('support');
   });
 
   it('requires article-specific evidence: one of several authors in a journal year names nothing in particular', () => {

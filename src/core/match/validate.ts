@@ -12,7 +12,8 @@
  *    "1", or, for title-less styles, two of the record's authors or one and the volume in the journal's year, or
  *    its whole author list in the journal's exact year with nothing else printed, or a short title printed whole
  *    that is not front matter), the journal title counts as a support, and a volume equal to the single printed
- *    year counts once; a record with only a title and a year is named by a long title printed whole with that year;
+ *    year counts once; a record with only a title and a year is named by a long title printed whole (or all its
+ *    words) with that year;
  *  - a number with one OCR-misread character ("2n06"), or a letter put in between its digits ("1N099"), gets half
  *    credit instead of counting against;
  *  - a word split by a stray space, run together with the next, or with one misread character is explained;
@@ -998,13 +999,14 @@ export function explainValidation(
   const namedWithoutNumbers =
     titleSupport && titleIsSpecific && containerSupport && authorSimilarity !== undefined && authorSimilarity > FUZZY_SUPPORT;
   // A record with nothing but a title and a year (a report, a book without authors) is named by a long title printed
-  // whole with its exact year and nothing else: two supports are all it has.
+  // whole (or every word of it, in another order) with its exact year and nothing else: two supports are all it has.
   const namedByTitleAndYear =
     nothingElse &&
     names.length === 0 &&
     container === undefined &&
-    titlePrintedWhole &&
+    normTitle !== undefined &&
     normTitle.length >= LONG_TITLE &&
+    (titlePrintedWhole || titleWordsPrinted(ref, title ?? '')) &&
     everyWordExplained;
   const rejected =
     ref.numbers.length === 0 && !namedWithoutNumbers ? 'no-numbers'
