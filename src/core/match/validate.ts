@@ -382,14 +382,21 @@ function creditGarbledNumbers(
   }
 }
 
+/** Reads fields the string prints split by a stray space or garbled, each only when no plain copy of it was read. */
+function creditSplitOrGarbled(
+  sim: GenJaccard,
+  ref: PreparedReference,
+  fields: readonly [key: string, value: string | undefined][],
+  pool: string[],
+  tuning: ValidationTuning,
+): void {
+  if (tuning.splitNumberCredit > 0 && ref.splits.length > 0) creditSplitNumbers(sim, ref.splits, fields, pool, tuning.splitNumberCredit);
+  if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0) creditGarbledNumbers(sim, ref.garbled, fields, pool, tuning.garbledNumberCredit);
+}
+
 /** Reads a year the string prints split, garbled or both ("(20 04)", "(1z62)", "(2J 08)"), when no plain one was read. */
 function creditNoisyYear(sim: GenJaccard, ref: PreparedReference, year: string | undefined, pool: string[], tuning: ValidationTuning): void {
-  if (tuning.splitNumberCredit > 0 && ref.splits.length > 0 && sim.stringWeight('year_0') === 0) {
-    creditSplitNumbers(sim, ref.splits, [['year_0', year]], pool, tuning.splitNumberCredit);
-  }
-  if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0 && sim.stringWeight('year_0') === 0) {
-    creditGarbledNumbers(sim, ref.garbled, [['year_0', year]], pool, tuning.garbledNumberCredit);
-  }
+  creditSplitOrGarbled(sim, ref, [['year_0', year]], pool, tuning);
   if (sim.stringWeight('year_0') === 0) {
     creditNoisyNumbers(sim, ref.stretches, [['year_0', year]], pool, tuning.splitNumberCredit, tuning.garbledNumberCredit);
   }
@@ -688,7 +695,7 @@ function isFrontMatter(normTitle: string): boolean {
 }
 
 /** A record's page field that is a plain page range ("1439-1445", "S213-S217"; not "2_108-2_116"). */
-const PAGE_SPAN_RE = /^[a-z]?\d+[a-z]?\s*[-\u2010-\u2015\u2212]\s*[a-z]?\d+[a-z]?$/i;
+const PAGE_SPAN_RE = new RegExp(`^[a-z]?\\d+[a-z]?\\s*${DASH}\\s*[a-z]?\\d+[a-z]?$`, 'i');
 
 /** Whether `text` prints the page after a dash, as a range's end, whatever its first page reads ("45F–467", "–S217"). */
 function printedAsRangeEnd(text: string, page: string): boolean {
@@ -766,12 +773,7 @@ export function explainValidation(
   // 147, issue 1; "6, 2 11" for page 211 of issue 2), or garbled ("1z7, 105" for volume 107 of issue 1).
   const volumeNumber = volume === undefined ? undefined : numbersIn(volume)[0];
   const unreadFirstPage = firstPage !== undefined && !pool.includes(firstPage) ? firstPage : undefined;
-  if (tuning.splitNumberCredit > 0) {
-    creditSplitNumbers(sim, ref.splits, [['volume_0', volumeNumber], ['page_0', unreadFirstPage]], pool, tuning.splitNumberCredit);
-  }
-  if (tuning.garbledNumberCredit > 0 && ref.garbled.length > 0) {
-    creditGarbledNumbers(sim, ref.garbled, [['volume_0', volumeNumber], ['page_0', unreadFirstPage]], pool, tuning.garbledNumberCredit);
-  }
+  creditSplitOrGarbled(sim, ref, [['volume_0', volumeNumber], ['page_0', unreadFirstPage]], pool, tuning);
   // Nor a first page printed as the start of a range ("15, 3–9" for issue 3, pages 3-9).
   const firstPageStartsRange = firstPage !== undefined && pool.includes(firstPage) && ref.rangeEnds.has(firstPage);
   if (firstPageStartsRange && (sim.stringWeight('page_0') ?? 0) === 0) scoreNumbers(sim, 'page', firstPage, pool);
